@@ -1,0 +1,20 @@
+import type { ScheduledPost, XAccount } from '../../db';
+
+/** The JSON shape of a scheduled post; the only path from the model to API output. */
+export function presentPost(post: ScheduledPost, account: Pick<XAccount, 'xUserId' | 'username'>) {
+  return {
+    id: post.id,
+    status: post.status,
+    text: post.text,
+    scheduled_at: post.scheduledAt.toISOString(),
+    x_account_id: account.xUserId,
+    x_username: account.username,
+    workflow_id: post.workflowId,
+    tweet_id: post.tweetId ?? null,
+    tweet_url: post.tweetId ? `https://x.com/${account.username}/status/${post.tweetId}` : null,
+    published_at: post.publishedAt?.toISOString() ?? null,
+    failure: post.failureCode ? { code: post.failureCode, message: post.failureReason } : null,
+    notification_status: post.notificationStatus,
+    created_at: post.createdAt.toISOString(),
+  };
+}

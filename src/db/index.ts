@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Options, QueryInterface, Sequelize } from 'sequelize';
+import { SequelizeStorage, Umzug } from 'umzug';
+import type { Logger } from '../logger';
+import { MIGRATIONS } from './migrations';
+import { DeliveryAttempt } from './models/DeliveryAttempt';
+import { NotificationEndpoint } from './models/NotificationEndpoint';
+import { Plan } from './models/Plan';
+import { ScheduledPost } from './models/ScheduledPost';
+import { WebhookToken } from './models/WebhookToken';
+import { Workspace } from './models/Workspace';
+import { XAccount } from './models/XAccount';
+
+export { DeliveryAttempt, NotificationEndpoint, Plan, ScheduledPost, WebhookToken, Workspace, XAccount };
+export { PLAN_NAMES } from './models/Plan';
+export type { PlanName } from './models/Plan';
+export type { NotificationStatus, PostStatus } from './models/ScheduledPost';
+export type { XAuthType } from './models/XAccount';
+
+/**
+ * Connects Sequelize to MySQL or MariaDB when `databaseUrl` is set, else to an SQLite file under
+ * `dataDir`, and binds every model to that connection.
+ */
+export function connectDatabase(options: { databaseUrl?: string; dataDir: string; logger?: Logger }): Sequelize {
+  const common: Options = {
+    logging: options.logger ? (sql: string) => options.logger?.trace({ sql }, 'sql') : false,
+    define: { underscored: true },
+  };
+  let sequelize: Sequelize;
+  if (options.databaseUrl) {
+    sequelize = new Sequelize(options.databaseUrl, {
+      ...common,
+      dialect: 'mysql',
+      // DATETIME has no zone: the session and the driver both speak UTC, whatever TZ the host has.
+      timezone: '+00:00',
+      dialectOptions: { charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: true },
+      pool: { max: 10, min: 0, idle: 10_000 },
+    });
+  } else {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    sequelize = new Sequelize({
+      ...common,
+      dialect: 'sqlite',
+      storage: path.join(options.dataDir, 'autotweet.sqlite'),
+      // SQLite allows one writer at a time; waiting beats failing with SQLITE_BUSY.
+      retry: { max: 10, match: [/SQLITE_BUSY/] },
+    });
+  }
+  for (const model of [Plan, Workspace, WebhookToken, XAccount, ScheduledPost, NotificationEndpoint, DeliveryAttempt]) {
+    model.initialize(sequelize);
+  }
+  return sequelize;
+}
+
+/** Applies every pending migration; safe to run on every start. Returns the names it applied. */
+export async function migrate(sequelize: Sequelize, logger?: Logger): Promise<string[]> {
+  const umzug = new Umzug<QueryInterface>({
+    migrations: MIGRATIONS,
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+    logger: undefined,
+  });
+  const applied = await umzug.up();
+  for (const migration of applied) {
+    logger?.info({ migration: migration.name }, 'migration applied');
+  }
+  return applied.map((migration) => migration.name);
+}

@@ -1,0 +1,9 @@
+import * as initial from './0001_initial';
+
+/**
+ * Every migration in the order it runs. Listed here rather than found by a file glob so the same
+ * list works from TypeScript sources and from the built JavaScript.
+ */
+export const MIGRATIONS = [
+  { name: '0001_initial', ...initial },
+];

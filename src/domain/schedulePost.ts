@@ -1,0 +1,57 @@
+import crypto from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { ScheduledPost, Workspace, XAccount } from '../db';
+import { NotFoundError, ServiceUnavailableError } from '../errors';
+import type { Logger } from '../logger';
+import { startPostWorkflow } from '../temporal/posts';
+import { postWorkflowId } from '../workflows/ids';
+
+export interface SchedulingContext {
+  temporal: Client;
+  taskQueue: string;
+  notifyRetryDelaysMs: number[];
+  logger: Logger;
+}
+
+/**
+ * Schedules a post: commits its row, then starts its workflow. If Temporal cannot be reached the
+ * row is deleted again and a 503 raised, so no post is left behind that would never publish.
+ */
+export async function schedulePost(
+  context: SchedulingContext,
+  request: { workspace: Workspace; xAccountId: string; text: string; scheduledAt: Date },
+): Promise<{ post: ScheduledPost; account: XAccount }> {
+  const account = await XAccount.findOne({ where: { workspaceId: request.workspace.id, xUserId: request.xAccountId } });
+  if (!account) {
+    throw new NotFoundError('x_account_not_found', `No X account with ID ${request.xAccountId} is connected to this workspace.`);
+  }
+
+  const id = crypto.randomUUID();
+  const post = await ScheduledPost.create({
+    id,
+    workspaceId: request.workspace.id,
+    accountId: account.id,
+    text: request.text,
+    scheduledAt: request.scheduledAt,
+    workflowId: postWorkflowId(id),
+  });
+
+  try {
+    await startPostWorkflow(context.temporal, {
+      taskQueue: context.taskQueue,
+      postId: post.id,
+      scheduledAt: post.scheduledAt,
+      notifyRetryDelaysMs: context.notifyRetryDelaysMs,
+    });
+  } catch (error) {
+    context.logger.error({ err: error, postId: post.id, workspaceId: request.workspace.id }, 'could not start the post workflow');
+    await post.destroy();
+    throw new ServiceUnavailableError('scheduler_unavailable', 'The scheduler is unavailable; nothing was scheduled. Try again shortly.', 5);
+  }
+
+  context.logger.info(
+    { postId: post.id, workspaceId: request.workspace.id, workflowId: post.workflowId, scheduledAt: post.scheduledAt.toISOString() },
+    'post scheduled',
+  );
+  return { post, account };
+}

@@ -1,0 +1,42 @@
+import twitterText from 'twitter-text';
+
+/** The most weighted characters X accepts in one post. */
+export const MAX_WEIGHTED_LENGTH = 280;
+
+/**
+ * Whitespace, format characters (zero-width space and joiners, BOM, word joiner) and the fillers
+ * that render as nothing. Text made only of these looks empty on X.
+ */
+const INVISIBLE = /[\p{White_Space}\p{Cf}\u115F\u1160\u3164\uFFA0\u2800]/gu;
+
+export type TweetTextResult =
+  | { ok: true; text: string; weightedLength: number }
+  | { ok: false; message: string };
+
+/**
+ * Normalises text to NFC and checks it the way X counts it (twitter-text weighted length: URLs
+ * count 23, CJK and emoji 2). Rejects blank or invisible-only text, NUL and lone surrogates.
+ */
+export function checkTweetText(input: string): TweetTextResult {
+  if (!input.isWellFormed()) {
+    return { ok: false, message: 'must not contain lone UTF-16 surrogates' };
+  }
+  if (input.includes('\u0000')) {
+    return { ok: false, message: 'must not contain NUL characters' };
+  }
+  const text = input.normalize('NFC');
+  if (text.replace(INVISIBLE, '') === '') {
+    return { ok: false, message: 'must contain visible characters' };
+  }
+  const parsed = twitterText.parseTweet(text);
+  if (parsed.weightedLength > MAX_WEIGHTED_LENGTH) {
+    return {
+      ok: false,
+      message: `is ${parsed.weightedLength} characters as X counts them; the maximum is ${MAX_WEIGHTED_LENGTH}`,
+    };
+  }
+  if (!parsed.valid) {
+    return { ok: false, message: 'contains characters X does not accept (U+FFFE, U+FEFF or U+FFFF)' };
+  }
+  return { ok: true, text, weightedLength: parsed.weightedLength };
+}

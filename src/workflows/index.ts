@@ -1,0 +1,2 @@
+export { scheduledPostWorkflow } from './scheduledPost';
+export type { ScheduledPostInput } from './scheduledPost';

@@ -1,0 +1,104 @@
+import http from 'node:http';
+import https from 'node:https';
+import { ITwitterApiClientPlugin, TwitterApi } from 'twitter-api-v2';
+
+export interface XClientSettings {
+  /** Origin every X call goes to instead of the library's own (`https://api.x.com`). */
+  apiBaseUrl: string;
+  requestTimeoutMs: number;
+  appKey?: string;
+  appSecret?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface OAuth1Credentials {
+  accessToken: string;
+  accessSecret: string;
+}
+
+export interface OAuth2Credentials {
+  accessToken: string;
+  refreshToken: string;
+}
+
+export interface RefreshedOAuth2Token extends OAuth2Credentials {
+  expiresAt: Date;
+}
+
+/** Builds twitter-api-v2 clients whose requests all go to the configured base URL, with a timeout. */
+export class XClientFactory {
+  private readonly agent: http.Agent;
+  private readonly plugin: ITwitterApiClientPlugin;
+
+  constructor(private readonly settings: XClientSettings) {
+    const base = new URL(settings.apiBaseUrl);
+    this.agent = base.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true });
+    const basePath = base.pathname.replace(/\/+$/, '');
+    this.plugin = {
+      // The library has no base-URL setting and builds absolute URLs (OAuth token calls included),
+      // so each request's URL is moved onto the configured origin before it is sent.
+      onBeforeRequestConfig: ({ params }) => {
+        const original = new URL(params.url.startsWith('http') ? params.url : `https://${params.url}`);
+        params.url = `${base.origin}${basePath}${original.pathname}${original.search}`;
+        params.timeout ??= settings.requestTimeoutMs;
+      },
+    };
+  }
+
+  /** A client acting as a user through OAuth 1.0a; needs the app's key and secret from the environment. */
+  forOAuth1(credentials: OAuth1Credentials): TwitterApi {
+    if (!this.settings.appKey || !this.settings.appSecret) {
+      throw new MissingAppCredentialsError('X_APP_KEY and X_APP_SECRET are required to post with OAuth 1.0a tokens.');
+    }
+    return new TwitterApi(
+      {
+        appKey: this.settings.appKey,
+        appSecret: this.settings.appSecret,
+        accessToken: credentials.accessToken,
+        accessSecret: credentials.accessSecret,
+      },
+      { httpAgent: this.agent, plugins: [this.plugin] },
+    );
+  }
+
+  /** A client acting as a user through an OAuth 2.0 access token. */
+  forOAuth2(accessToken: string): TwitterApi {
+    return new TwitterApi(accessToken, { httpAgent: this.agent, plugins: [this.plugin] });
+  }
+
+  /**
+   * Exchanges a refresh token for a new access and refresh token pair. X's refresh tokens are
+   * single-use, so the caller must store the returned pair before doing anything else.
+   */
+  async refreshOAuth2(refreshToken: string): Promise<RefreshedOAuth2Token> {
+    if (!this.settings.clientId) {
+      throw new MissingAppCredentialsError('X_CLIENT_ID (and X_CLIENT_SECRET for confidential apps) is required to refresh OAuth 2.0 tokens.');
+    }
+    const app = new TwitterApi(
+      { clientId: this.settings.clientId, clientSecret: this.settings.clientSecret },
+      { httpAgent: this.agent, plugins: [this.plugin] },
+    );
+    const result = await app.refreshOAuth2Token(refreshToken);
+    if (!result.refreshToken) {
+      throw new Error('X returned no refresh token; the app needs the offline.access scope.');
+    }
+    return {
+      accessToken: result.accessToken,
+      refreshToken: result.refreshToken,
+      expiresAt: new Date(Date.now() + result.expiresIn * 1000),
+    };
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** The app-level X keys this deployment needs are not configured. */
+export class MissingAppCredentialsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingAppCredentialsError';
+  }
+}

@@ -1,0 +1,112 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  receivedAt: number;
+}
+
+/** How the fake answers `POST /2/tweets`: a status and JSON body, a hang, or a dropped connection. */
+export type TweetBehaviour =
+  | { kind: 'created' }
+  | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: 'hang' }
+  | { kind: 'reset' };
+
+/**
+ * A local stand-in for the X API v2 that speaks its wire format: `POST /2/tweets` answers 201
+ * `{ data: { id, text } }` unless told otherwise, and `POST /2/oauth2/token` rotates token pairs.
+ */
+export class FakeX {
+  readonly requests: RecordedRequest[] = [];
+  /** Answers for the next tweet calls, in order; once used up, tweets are created. */
+  readonly tweetBehaviours: TweetBehaviour[] = [];
+  /** Refresh tokens the token endpoint accepts, each once, mapped to the access token it issues. */
+  readonly refreshTokens = new Map<string, string>();
+  private server?: http.Server;
+  private nextId = 1_800_000_000_000_000_000n;
+  baseUrl = '';
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  tweetRequests(): RecordedRequest[] {
+    return this.requests.filter((request) => request.method === 'POST' && request.path === '/2/tweets');
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request: RecordedRequest = {
+        method: req.method ?? '',
+        path: (req.url ?? '').split('?')[0],
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        receivedAt: Date.now(),
+      };
+      this.requests.push(request);
+      if (request.method === 'POST' && request.path === '/2/tweets') {
+        this.answerTweet(request, res);
+      } else if (request.method === 'POST' && request.path === '/2/oauth2/token') {
+        this.answerToken(request, res);
+      } else {
+        sendJson(res, 404, { title: 'Not Found Error', detail: `No route ${request.method} ${request.path}`, type: 'about:blank', status: 404 });
+      }
+    });
+  }
+
+  private answerTweet(request: RecordedRequest, res: http.ServerResponse): void {
+    const behaviour = this.tweetBehaviours.shift() ?? { kind: 'created' };
+    if (behaviour.kind === 'hang') {
+      return;
+    }
+    if (behaviour.kind === 'reset') {
+      res.socket?.destroy();
+      return;
+    }
+    if (behaviour.kind === 'error') {
+      sendJson(res, behaviour.status, behaviour.body, behaviour.headers);
+      return;
+    }
+    const { text } = JSON.parse(request.body) as { text: string };
+    this.nextId += 1n;
+    sendJson(res, 201, { data: { id: this.nextId.toString(), text, edit_history_tweet_ids: [this.nextId.toString()] } });
+  }
+
+  private answerToken(request: RecordedRequest, res: http.ServerResponse): void {
+    const form = new URLSearchParams(request.body);
+    const refreshToken = form.get('refresh_token') ?? '';
+    const accessToken = this.refreshTokens.get(refreshToken);
+    if (form.get('grant_type') !== 'refresh_token' || !accessToken) {
+      sendJson(res, 400, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' });
+      return;
+    }
+    this.refreshTokens.delete(refreshToken);
+    const nextRefresh = `${refreshToken}-rotated`;
+    this.refreshTokens.set(nextRefresh, `${accessToken}-next`);
+    sendJson(res, 200, {
+      token_type: 'bearer',
+      expires_in: 7200,
+      access_token: accessToken,
+      scope: 'tweet.read tweet.write users.read offline.access',
+      refresh_token: nextRefresh,
+    });
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}

@@ -27,5 +27,45 @@ export function createPostRecords(deps: { logger: Logger }) {
     deps.logger.warn({ postId: input.postId, error: input.message }, 'notification gave up');
   }
 
-  return { recordPublishError, recordNotificationFailure };
+  /**
+   * Marks a post cancelled if it is still `scheduled`. Returns whether it is cancelled now, so a
+   * retry after a write that landed returns true again, and a post that moved on is left alone.
+   */
+  async function markPostCancelled(input: { postId: string }): Promise<boolean> {
+    await ScheduledPost.update({ status: 'cancelled' }, { where: { id: input.postId, status: 'scheduled' } });
+    const post = await ScheduledPost.findByPk(input.postId);
+    if (post?.status !== 'cancelled') {
+      return false;
+    }
+    deps.logger.info({ postId: input.postId, workspaceId: post.workspaceId }, 'post cancelled');
+    return true;
+  }
+
+  /**
+   * Writes an edit to a post that is still `scheduled`; returns false when it is not. Writing the
+   * same values twice changes nothing, so retries are safe.
+   */
+  async function applyPostEdit(input: { postId: string; text?: string; scheduledAt?: string }): Promise<boolean> {
+    const changes: { text?: string; scheduledAt?: Date } = {};
+    if (input.text !== undefined) {
+      changes.text = input.text;
+    }
+    if (input.scheduledAt !== undefined) {
+      changes.scheduledAt = new Date(input.scheduledAt);
+    }
+    await ScheduledPost.update(changes, { where: { id: input.postId, status: 'scheduled' } });
+    // The update's row count cannot tell "not scheduled" from "already had these values" on
+    // every driver, so read the row back.
+    const post = await ScheduledPost.findByPk(input.postId);
+    if (post?.status !== 'scheduled') {
+      return false;
+    }
+    deps.logger.info(
+      { postId: input.postId, workspaceId: post.workspaceId, scheduledAt: post.scheduledAt.toISOString(), textChanged: input.text !== undefined },
+      'post edited',
+    );
+    return true;
+  }
+
+  return { recordPublishError, recordNotificationFailure, markPostCancelled, applyPostEdit };
 }

@@ -5,6 +5,7 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import type { Logger } from '../logger';
 import { MIGRATIONS } from './migrations';
 import { DeliveryAttempt } from './models/DeliveryAttempt';
+import { IdempotencyKey } from './models/IdempotencyKey';
 import { NotificationEndpoint } from './models/NotificationEndpoint';
 import { Plan } from './models/Plan';
 import { ScheduledPost } from './models/ScheduledPost';
@@ -12,9 +13,11 @@ import { WebhookToken } from './models/WebhookToken';
 import { Workspace } from './models/Workspace';
 import { XAccount } from './models/XAccount';
 
-export { DeliveryAttempt, NotificationEndpoint, Plan, ScheduledPost, WebhookToken, Workspace, XAccount };
+export { DeliveryAttempt, IdempotencyKey, NotificationEndpoint, Plan, ScheduledPost, WebhookToken, Workspace, XAccount };
 export { PLAN_NAMES } from './models/Plan';
 export type { PlanName } from './models/Plan';
+export type { IdempotencyKeyState } from './models/IdempotencyKey';
+export { POST_STATUSES } from './models/ScheduledPost';
 export type { NotificationStatus, PostStatus } from './models/ScheduledPost';
 export type { XAuthType } from './models/XAccount';
 
@@ -47,7 +50,7 @@ export function connectDatabase(options: { databaseUrl?: string; dataDir: string
       retry: { max: 10, match: [/SQLITE_BUSY/] },
     });
   }
-  for (const model of [Plan, Workspace, WebhookToken, XAccount, ScheduledPost, NotificationEndpoint, DeliveryAttempt]) {
+  for (const model of [Plan, Workspace, WebhookToken, XAccount, ScheduledPost, NotificationEndpoint, DeliveryAttempt, IdempotencyKey]) {
     model.initialize(sequelize);
   }
   return sequelize;

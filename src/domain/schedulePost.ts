@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { UniqueConstraintError } from 'sequelize';
 import { ScheduledPost, Workspace, XAccount } from '../db';
-import { NotFoundError, ServiceUnavailableError } from '../errors';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 import { startPostWorkflow } from '../temporal/posts';
 import { postWorkflowId } from '../workflows/ids';
@@ -19,7 +20,7 @@ export interface SchedulingContext {
  */
 export async function schedulePost(
   context: SchedulingContext,
-  request: { workspace: Workspace; xAccountId: string; text: string; scheduledAt: Date },
+  request: { workspace: Workspace; xAccountId: string; text: string; scheduledAt: Date; externalId?: string },
 ): Promise<{ post: ScheduledPost; account: XAccount }> {
   const account = await XAccount.findOne({ where: { workspaceId: request.workspace.id, xUserId: request.xAccountId } });
   if (!account) {
@@ -34,12 +35,16 @@ export async function schedulePost(
     text: request.text,
     scheduledAt: request.scheduledAt,
     workflowId: postWorkflowId(id),
-  });
+    externalId: request.externalId ?? null,
+  }).catch((error) => rejectDuplicateExternalId(error, request.workspace.id, request.externalId));
 
   try {
     await startPostWorkflow(context.temporal, {
       taskQueue: context.taskQueue,
       postId: post.id,
+      workspaceId: post.workspaceId,
+      xAccountId: account.xUserId,
+      text: post.text,
       scheduledAt: post.scheduledAt,
       notifyRetryDelaysMs: context.notifyRetryDelaysMs,
     });
@@ -54,4 +59,15 @@ export async function schedulePost(
     'post scheduled',
   );
   return { post, account };
+}
+
+/** Turns the unique-index error of a reused `external_id` into a 409 naming the post that has it. */
+async function rejectDuplicateExternalId(error: unknown, workspaceId: string, externalId: string | undefined): Promise<never> {
+  if (!(error instanceof UniqueConstraintError) || externalId === undefined) {
+    throw error;
+  }
+  const existing = await ScheduledPost.findOne({ where: { workspaceId, externalId } });
+  throw new ConflictError('external_id_conflict', `Another post in this workspace already has external_id ${JSON.stringify(externalId)}.`, {
+    post_id: existing?.id ?? null,
+  });
 }

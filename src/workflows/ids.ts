@@ -2,3 +2,8 @@
 export function postWorkflowId(postId: string): string {
   return `post-${postId}`;
 }
+
+/** The API ID of a scheduled post from its workflow ID; undefined for other workflows. */
+export function postIdFromWorkflowId(workflowId: string): string | undefined {
+  return workflowId.startsWith('post-') ? workflowId.slice('post-'.length) : undefined;
+}

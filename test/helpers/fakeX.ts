@@ -9,9 +9,13 @@ export interface RecordedRequest {
   receivedAt: number;
 }
 
-/** How the fake answers `POST /2/tweets`: a status and JSON body, a hang, or a dropped connection. */
+/**
+ * How the fake answers `POST /2/tweets`: a status and JSON body, a hang, a dropped connection, or
+ * a created post after a delay (to catch the workflow while publishing).
+ */
 export type TweetBehaviour =
   | { kind: 'created' }
+  | { kind: 'delayed'; ms: number }
   | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'hang' }
   | { kind: 'reset' };
@@ -80,6 +84,14 @@ export class FakeX {
       sendJson(res, behaviour.status, behaviour.body, behaviour.headers);
       return;
     }
+    if (behaviour.kind === 'delayed') {
+      setTimeout(() => this.createTweet(request, res), behaviour.ms);
+      return;
+    }
+    this.createTweet(request, res);
+  }
+
+  private createTweet(request: RecordedRequest, res: http.ServerResponse): void {
     const { text } = JSON.parse(request.body) as { text: string };
     this.nextId += 1n;
     sendJson(res, 201, { data: { id: this.nextId.toString(), text, edit_history_tweet_ids: [this.nextId.toString()] } });

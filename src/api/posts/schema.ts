@@ -13,14 +13,17 @@ export interface ScheduleRequest {
   text: string;
   scheduledAt: Date;
   xAccountId: string;
+  externalId?: string;
 }
 
-const tweetText = Joi.string().custom((value: string, helpers) => {
+/** Tweet text, checked and normalised (NFC) the way X counts it. */
+export const tweetText = Joi.string().custom((value: string, helpers) => {
   const result = checkTweetText(value);
   return result.ok ? result.text : helpers.message({ custom: `text ${result.message}` });
 });
 
-const scheduledAt = Joi.string().custom((value: string, helpers) => {
+/** An instant with an offset, from about now to a year ahead; the value becomes a Date. */
+export const scheduledAt = Joi.string().custom((value: string, helpers) => {
   const parsed = parseInstant(value);
   if (!parsed.ok) {
     return helpers.message({ custom: `scheduled_at ${parsed.message}` });
@@ -42,12 +45,17 @@ const scheduleSchema = Joi.object({
     .pattern(/^\d{1,20}$/)
     .required()
     .messages({ 'string.pattern.base': 'x_account_id must be an X user ID: a string of digits' }),
+  external_id: Joi.string()
+    .min(1)
+    .max(200)
+    .pattern(/^[^\p{Cc}]+$/u)
+    .messages({ 'string.pattern.base': 'external_id must not contain control characters' }),
 });
 
 /** Validates a schedule body, reporting every problem at once. */
 export function parseScheduleRequest(body: unknown): ScheduleRequest {
-  const value = validate<{ text: string; scheduled_at: Date; x_account_id: string }>(scheduleSchema, body);
-  return { text: value.text, scheduledAt: value.scheduled_at, xAccountId: value.x_account_id };
+  const value = validate<{ text: string; scheduled_at: Date; x_account_id: string; external_id?: string }>(scheduleSchema, body);
+  return { text: value.text, scheduledAt: value.scheduled_at, xAccountId: value.x_account_id, externalId: value.external_id };
 }
 
 /** Runs a joi schema without type conversion and throws a ValidationError listing every problem. */

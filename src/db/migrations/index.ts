@@ -1,4 +1,5 @@
 import * as initial from './0001_initial';
+import * as postLifecycle from './0002_post_lifecycle';
 
 /**
  * Every migration in the order it runs. Listed here rather than found by a file glob so the same
@@ -6,4 +7,5 @@ import * as initial from './0001_initial';
  */
 export const MIGRATIONS = [
   { name: '0001_initial', ...initial },
+  { name: '0002_post_lifecycle', ...postLifecycle },
 ];

@@ -24,6 +24,8 @@ export class ScheduledPost extends Model<InferAttributes<ScheduledPost>, InferCr
   declare failureCode: CreationOptional<string | null>;
   declare failureReason: CreationOptional<string | null>;
   declare notificationStatus: CreationOptional<NotificationStatus>;
+  /** The caller's own ID for the post, unique in its workspace. */
+  declare externalId: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -42,6 +44,7 @@ export class ScheduledPost extends Model<InferAttributes<ScheduledPost>, InferCr
         failureCode: { type: DataTypes.STRING(50), allowNull: true },
         failureReason: { type: DataTypes.TEXT, allowNull: true },
         notificationStatus: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'pending' },
+        externalId: { type: DataTypes.STRING(200), allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

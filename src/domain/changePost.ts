@@ -12,7 +12,7 @@ export interface PostChangeContext {
   logger: Logger;
 }
 
-/** How long a cancel waits for the workflow to mark its post cancelled before answering 202. */
+/** How long a cancel waits for the workflow to mark its post cancelled before the API returns 202. */
 export const CANCEL_WAIT_MS = 5_000;
 /** How long an edit waits for the workflow to confirm it. */
 export const EDIT_TIMEOUT_MS = 10_000;

@@ -2,7 +2,7 @@ import { Op, WhereOptions } from 'sequelize';
 import { DeliveryAttempt, PostStatus, ScheduledPost, XAccount } from '../db';
 import { NotFoundError } from '../errors';
 
-/** Where a page of the post list starts: just after this post in (scheduled_at, id) order. */
+/** Position in the post list: a page starts just after this post in (scheduled_at, id) order. */
 export interface ListCursor {
   scheduledAt: Date;
   id: string;
@@ -43,7 +43,7 @@ export async function findPost(workspaceId: string, postId: string): Promise<{ p
   return { post, account };
 }
 
-/** Every delivery attempt of a post's notifications, oldest first. */
+/** Loads every delivery attempt of a post's notifications, oldest first. */
 export function findDeliveryAttempts(postId: string): Promise<DeliveryAttempt[]> {
   return DeliveryAttempt.findAll({ where: { postId }, order: [['createdAt', 'ASC'], ['id', 'ASC']] });
 }

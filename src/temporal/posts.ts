@@ -29,7 +29,7 @@ const SUMMARY_TEXT_LENGTH = 60;
 
 /**
  * Starts the workflow of one scheduled post. Its ID can never be reused, even after the run
- * closes, so no post can run (and publish) twice; a retried start while it runs returns that run.
+ * closes, so no post can run (and publish) twice. A retried start while it runs returns that run.
  */
 export async function startPostWorkflow(client: Client, options: StartPostOptions): Promise<WorkflowHandle> {
   const input: ScheduledPostInput = {
@@ -97,7 +97,7 @@ export async function requestPostCancellation(client: Client, postId: string): P
   }
 }
 
-/** The execution status of a post's workflow, or `NOT_FOUND` when Temporal has no such workflow. */
+/** Describes a post's workflow and returns its execution status, or `NOT_FOUND` when Temporal has no such workflow. */
 export async function postWorkflowStatus(client: Client, postId: string): Promise<WorkflowExecutionStatusName | 'NOT_FOUND'> {
   try {
     const description = await client.workflow.getHandle(postWorkflowId(postId)).describe();
@@ -111,8 +111,8 @@ export async function postWorkflowStatus(client: Client, postId: string): Promis
 }
 
 /**
- * The post IDs among `postIds` whose workflows closed as terminated or timed out, which run no
- * workflow code and so leave the post's row as it was. One visibility query, which can lag the
+ * Finds the posts among `postIds` whose workflows were terminated or timed out. Neither runs any
+ * workflow code, so the post's row stays as it was. Uses one visibility query, which can lag the
  * workflow by about a second.
  */
 export async function findPostsWithAbortedWorkflows(client: Client, postIds: string[]): Promise<Map<string, WorkflowExecutionStatusName>> {
@@ -131,7 +131,7 @@ export async function findPostsWithAbortedWorkflows(client: Client, postIds: str
   return aborted;
 }
 
-/** The start of a text, cut at a whole character. */
+/** Cuts a text to its first characters, never inside a surrogate pair. */
 function textStart(text: string): string {
   const characters = Array.from(text.replace(/\s+/g, ' '));
   return characters.length <= SUMMARY_TEXT_LENGTH ? characters.join('') : `${characters.slice(0, SUMMARY_TEXT_LENGTH).join('')}…`;

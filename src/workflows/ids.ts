@@ -3,7 +3,7 @@ export function postWorkflowId(postId: string): string {
   return `post-${postId}`;
 }
 
-/** The API ID of a scheduled post from its workflow ID; undefined for other workflows. */
+/** Extracts a scheduled post's API ID from its workflow ID; undefined for other workflows. */
 export function postIdFromWorkflowId(workflowId: string): string | undefined {
   return workflowId.startsWith('post-') ? workflowId.slice('post-'.length) : undefined;
 }

@@ -21,7 +21,7 @@ export interface ScheduledPostInput {
   notifyRetryDelaysMs: number[];
 }
 
-/** What the workflow's handlers and its main path share. */
+/** State shared by the edit handler and the workflow's main path. */
 interface PostState {
   phase: 'waiting' | 'publishing' | 'done';
   scheduledAtMs: number;
@@ -46,9 +46,9 @@ const publisher = proxyActivities<Activities>({
 });
 
 /**
- * One scheduled post: waits durably until its time (which an edit may move), publishes it once,
- * then notifies the workspace's notification endpoint. A cancel request before publishing marks the
- * post cancelled and closes the workflow as Canceled; once publishing has started it is ignored.
+ * Waits durably until one post's time (which an edit may move), publishes the post once, then
+ * notifies the workspace's notification endpoint. A cancel request before publishing marks the
+ * post cancelled and closes the workflow as Canceled. Once publishing has started, it is ignored.
  */
 export async function scheduledPostWorkflow(input: ScheduledPostInput): Promise<PublishOutcome> {
   const state: PostState = {
@@ -104,7 +104,10 @@ async function waitUntilDue(state: PostState): Promise<void> {
   }
 }
 
-/** Runs in the update's validator, so a rejected edit leaves no trace in the history. */
+/**
+ * Rejects an edit once publishing has started, or one that changes nothing. Runs as the update's
+ * validator, so a rejected edit leaves no trace in the history.
+ */
 function checkEdit(state: PostState, edit: PostEdit): void {
   if (state.phase !== 'waiting') {
     throw ApplicationFailure.nonRetryable('Publishing has started, so the post can no longer be changed.', 'PostNotEditable');

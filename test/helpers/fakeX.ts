@@ -10,8 +10,8 @@ export interface RecordedRequest {
 }
 
 /**
- * How the fake answers `POST /2/tweets`: a status and JSON body, a hang, a dropped connection, or
- * a created post after a delay (to catch the workflow while publishing).
+ * Response of the fake to `POST /2/tweets`: a status and JSON body, a hang, a dropped connection,
+ * or a created post after a delay (to catch the workflow while publishing).
  */
 export type TweetBehaviour =
   | { kind: 'created' }

@@ -1,6 +1,6 @@
 import type { TestStack } from './stack';
 
-/** An ISO 8601 UTC time `seconds` from now. */
+/** Returns the ISO 8601 UTC time `seconds` from now. */
 export function inSeconds(seconds: number): string {
   return new Date(Date.now() + seconds * 1000).toISOString();
 }

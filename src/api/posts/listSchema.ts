@@ -4,7 +4,7 @@ import type { ListCursor, ListQuery } from '../../domain/findPosts';
 import { parseInstant } from '../../domain/scheduleTime';
 import { validate } from './schema';
 
-/** Posts per page when the caller does not say. */
+/** Page size when the request has no `limit`. */
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 

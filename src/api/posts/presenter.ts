@@ -21,7 +21,7 @@ export function presentPost(post: ScheduledPost, account: Pick<XAccount, 'xUserI
   };
 }
 
-/** A post with every delivery attempt of its notifications, for `GET /posts/:id`. */
+/** Presents a post with every delivery attempt of its notifications, for `GET /posts/:id`. */
 export function presentPostDetail(post: ScheduledPost, account: Pick<XAccount, 'xUserId' | 'username'>, attempts: DeliveryAttempt[]) {
   return {
     ...presentPost(post, account),

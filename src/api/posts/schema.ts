@@ -16,13 +16,13 @@ export interface ScheduleRequest {
   externalId?: string;
 }
 
-/** Tweet text, checked and normalised (NFC) the way X counts it. */
+/** Joi schema of tweet text, checked and normalised (NFC) the way X counts it. */
 export const tweetText = Joi.string().custom((value: string, helpers) => {
   const result = checkTweetText(value);
   return result.ok ? result.text : helpers.message({ custom: `text ${result.message}` });
 });
 
-/** An instant with an offset, from about now to a year ahead; the value becomes a Date. */
+/** Joi schema of an instant with an offset, from about now to a year ahead, converted to a Date. */
 export const scheduledAt = Joi.string().custom((value: string, helpers) => {
   const parsed = parseInstant(value);
   if (!parsed.ok) {

@@ -22,7 +22,7 @@ export async function up({ context: queryInterface }: { context: QueryInterface 
     request_hash: { type: DataTypes.STRING(64), allowNull: false },
     state: { type: DataTypes.STRING(20), allowNull: false },
     response_status: { type: DataTypes.INTEGER, allowNull: true },
-    response_body: { type: DataTypes.TEXT('medium'), allowNull: true },
+    response_body: { type: DataTypes.TEXT, allowNull: true },
     created_at: { type: DataTypes.DATE(3), allowNull: false },
     updated_at: { type: DataTypes.DATE(3), allowNull: false },
   }, TABLE_OPTIONS);

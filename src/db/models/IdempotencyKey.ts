@@ -25,7 +25,7 @@ export class IdempotencyKey extends Model<InferAttributes<IdempotencyKey>, Infer
         requestHash: { type: DataTypes.STRING(64), allowNull: false },
         state: { type: DataTypes.STRING(20), allowNull: false },
         responseStatus: { type: DataTypes.INTEGER, allowNull: true },
-        responseBody: { type: DataTypes.TEXT('medium'), allowNull: true },
+        responseBody: { type: DataTypes.TEXT, allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

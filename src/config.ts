@@ -55,6 +55,11 @@ const durationList = Joi.string().custom((value: string, helpers) => {
   return parts.some((ms) => ms === undefined) ? helpers.error('any.invalid') : parts;
 }).messages({ 'any.invalid': '{{#label}} must be a comma-separated list of durations such as 1m,5m,30m' });
 
+// Joi does not run `custom` on a default value, so a default written as '30s' would reach the
+// settings as that string. These helpers convert it to milliseconds up front.
+const durationDefault = (text: string) => duration.default(parseDuration(text));
+const durationListDefault = (text: string) => durationList.default(text.split(',').map((part) => parseDuration(part)));
+
 const flag = Joi.boolean().truthy('1').falsy('0').sensitive(false);
 
 const schema = Joi.object({
@@ -73,19 +78,19 @@ const schema = Joi.object({
   TEMPORAL_CLI_PATH: Joi.string().allow(''),
   TEMPORAL_UI_PORT: Joi.number().port().default(8233),
   X_API_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://api.x.com'),
-  X_REQUEST_TIMEOUT: duration.default('30s'),
+  X_REQUEST_TIMEOUT: durationDefault('30s'),
   X_APP_KEY: Joi.string().allow(''),
   X_APP_SECRET: Joi.string().allow(''),
   X_CLIENT_ID: Joi.string().allow(''),
   X_CLIENT_SECRET: Joi.string().allow(''),
-  PUBLISH_LATE_LIMIT: duration.default('1h'),
-  NOTIFY_RETRY_DELAYS: durationList.default('1m,5m,30m'),
-  NOTIFY_TIMEOUT: duration.default('10s'),
+  PUBLISH_LATE_LIMIT: durationDefault('1h'),
+  NOTIFY_RETRY_DELAYS: durationListDefault('1m,5m,30m'),
+  NOTIFY_TIMEOUT: durationDefault('10s'),
   ALLOW_PRIVATE_WEBHOOK_URLS: flag.default(false),
   OPENAI_API_KEY: Joi.string().allow(''),
   OPENAI_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }).allow(''),
   OPENAI_MODEL: Joi.string().default('gpt-4o-mini'),
-  OPENAI_TIMEOUT: duration.default('30s'),
+  OPENAI_TIMEOUT: durationDefault('30s'),
 }).unknown(true);
 
 /** Raised with every problem found in the environment, one per line. */

@@ -3,6 +3,8 @@ import Router from '@koa/router';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { createOpenAIClient } from '../openai/client';
+import { generationRouter } from './generation/router';
 import { healthRouter } from './health/router';
 import { authenticate, AuthState } from './middlewares/authenticate';
 import { errorHandler } from './middlewares/errorHandler';
@@ -29,6 +31,12 @@ export function createApp(deps: ApiDependencies): Koa {
     logger: deps.logger,
   });
   webhooks.use(posts.routes(), posts.allowedMethods({ throw: false }));
+  const generation = generationRouter({
+    openai: createOpenAIClient(deps.config.openai, deps.logger),
+    logger: deps.logger,
+    clock: () => new Date(),
+  });
+  webhooks.use(generation.routes(), generation.allowedMethods({ throw: false }));
 
   const health = healthRouter();
   app.use(requestLogger(deps.logger));

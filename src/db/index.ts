@@ -5,6 +5,8 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import type { Logger } from '../logger';
 import { MIGRATIONS } from './migrations';
 import { DeliveryAttempt } from './models/DeliveryAttempt';
+import { GenerationRequest } from './models/GenerationRequest';
+import { GenerationUsage } from './models/GenerationUsage';
 import { IdempotencyKey } from './models/IdempotencyKey';
 import { NotificationEndpoint } from './models/NotificationEndpoint';
 import { Plan } from './models/Plan';
@@ -13,9 +15,12 @@ import { WebhookToken } from './models/WebhookToken';
 import { Workspace } from './models/Workspace';
 import { XAccount } from './models/XAccount';
 
-export { DeliveryAttempt, IdempotencyKey, NotificationEndpoint, Plan, ScheduledPost, WebhookToken, Workspace, XAccount };
+export {
+  DeliveryAttempt, GenerationRequest, GenerationUsage, IdempotencyKey, NotificationEndpoint, Plan, ScheduledPost, WebhookToken, Workspace, XAccount,
+};
 export { PLAN_NAMES } from './models/Plan';
 export type { PlanName } from './models/Plan';
+export type { GenerationRequestStatus } from './models/GenerationRequest';
 export type { IdempotencyKeyState } from './models/IdempotencyKey';
 export { POST_STATUSES } from './models/ScheduledPost';
 export type { NotificationStatus, PostStatus } from './models/ScheduledPost';
@@ -50,7 +55,10 @@ export function connectDatabase(options: { databaseUrl?: string; dataDir: string
       retry: { max: 10, match: [/SQLITE_BUSY/] },
     });
   }
-  for (const model of [Plan, Workspace, WebhookToken, XAccount, ScheduledPost, NotificationEndpoint, DeliveryAttempt, IdempotencyKey]) {
+  const models = [
+    Plan, Workspace, WebhookToken, XAccount, ScheduledPost, NotificationEndpoint, DeliveryAttempt, IdempotencyKey, GenerationUsage, GenerationRequest,
+  ];
+  for (const model of models) {
     model.initialize(sequelize);
   }
   return sequelize;

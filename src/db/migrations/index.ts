@@ -1,5 +1,6 @@
 import * as initial from './0001_initial';
 import * as postLifecycle from './0002_post_lifecycle';
+import * as generations from './0003_generations';
 
 /**
  * Every migration in the order it runs. Listed here rather than found by a file glob so the same
@@ -8,4 +9,5 @@ import * as postLifecycle from './0002_post_lifecycle';
 export const MIGRATIONS = [
   { name: '0001_initial', ...initial },
   { name: '0002_post_lifecycle', ...postLifecycle },
+  { name: '0003_generations', ...generations },
 ];

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { Config } from '../config';
+import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { translateOpenAIError } from './errors';
 
@@ -59,11 +60,15 @@ export function createOpenAIClient(settings: Config['openai'], logger: Logger): 
       } catch (error) {
         throw translateOpenAIError(error, log);
       }
-      const choice = completion.choices?.[0];
+      const choice = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
+      if (!choice?.message) {
+        log.error({ completionId: completion?.id }, 'OpenAI answered without a chat completion');
+        throw new AppError(502, 'generation_upstream_error', 'The text generator sent an answer that could not be read; nothing was charged. Try again later.');
+      }
       return {
-        content: choice?.message?.content ?? null,
-        refusal: choice?.message?.refusal ?? null,
-        finishReason: choice?.finish_reason ?? null,
+        content: choice.message.content ?? null,
+        refusal: choice.message.refusal ?? null,
+        finishReason: choice.finish_reason ?? null,
       };
     },
   };

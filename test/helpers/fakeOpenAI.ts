@@ -22,6 +22,8 @@ export type CompletionBehaviour =
   | { kind: 'content'; content: string }
   | { kind: 'refusal'; refusal: string }
   | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> }
+  /** This exact response body, sent as JSON whether it is or not. */
+  | { kind: 'raw'; status: number; body: string }
   /** Waits, then answers with `then` (default: good). */
   | { kind: 'slow'; delayMs: number; then?: CompletionBehaviour };
 
@@ -83,6 +85,10 @@ export class FakeOpenAI {
         return;
       case 'error':
         sendJson(res, behaviour.status, behaviour.body, behaviour.headers);
+        return;
+      case 'raw':
+        res.writeHead(behaviour.status, { 'content-type': 'application/json' });
+        res.end(behaviour.body);
         return;
       case 'refusal':
         this.sendCompletion(res, request, null, behaviour.refusal);

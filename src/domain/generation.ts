@@ -29,7 +29,7 @@ export interface GenerationInput {
   subject: GenerationSubject;
   tone: Tone;
   count: number;
-  /** The caller's `Idempotency-Key`: a retried request with the same key is answered, not charged, again. */
+  /** The caller's `Idempotency-Key`. A retried request with the same key returns the stored variants and is not charged again. */
   idempotencyKey?: string;
 }
 
@@ -41,8 +41,8 @@ export interface GenerationResult {
 }
 
 /**
- * Generates `count` post variants. Reserves them against the monthly quota first, asks OpenAI,
- * checks the answer locally and retries once, then charges the variants or releases the
+ * Generates `count` post variants. Reserves them against the monthly quota first, calls OpenAI,
+ * checks the output locally and retries once, then charges the variants or releases the
  * reservation. Schedules nothing.
  */
 export async function generateVariants(context: GenerationContext, input: GenerationInput): Promise<GenerationResult> {

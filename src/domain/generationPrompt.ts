@@ -16,12 +16,12 @@ export const TONES = {
 export type Tone = keyof typeof TONES;
 export const TONE_NAMES = Object.keys(TONES) as Tone[];
 
-/** What the caller wants posts about: a topic, or an article a CMS has just published. */
+/** Subject of the posts: a topic, or an article a CMS has just published. */
 export type GenerationSubject =
   | { kind: 'topic'; topic: string }
   | { kind: 'article'; title: string; excerpt: string; url?: string };
 
-/** The JSON schema of the answer: an object holding exactly `count` strings. */
+/** Builds the JSON schema of the output: an object containing exactly `count` strings. */
 export function variantsSchema(count: number): Record<string, unknown> {
   return {
     type: 'object',
@@ -34,9 +34,9 @@ export function variantsSchema(count: number): Record<string, unknown> {
 }
 
 /**
- * Builds the chat messages. The rules live in the system message only; the caller's words go into
- * the user message as a JSON document, so they reach the model as material to write about, and
- * whatever they ask for, the output is still checked locally against the same limits.
+ * Builds the chat messages. The rules are in the system message only. The caller's words go into
+ * the user message as a JSON document, so the model receives them as material to write about.
+ * Whatever they request, the output is still checked locally against the same limits.
  */
 export function buildGenerationMessages(subject: GenerationSubject, tone: Tone, count: number): ChatMessage[] {
   const rules = [
@@ -65,10 +65,10 @@ export function buildGenerationMessages(subject: GenerationSubject, tone: Tone, 
   ];
 }
 
-/** A system message telling the model why its previous answer was rejected, for the one retry. */
+/** Builds the system message for the one retry, telling the model why its previous output was rejected. */
 export function buildRetryMessage(problems: string[]): ChatMessage {
   return {
     role: 'system',
-    content: `Your previous answer was rejected: ${problems.join('; ')}. Write new posts that follow every rule above.`,
+    content: `Your previous output was rejected: ${problems.join('; ')}. Write new posts that follow every rule above.`,
   };
 }

@@ -14,7 +14,7 @@ export interface GenerationQuota {
   used: number;
   /** Variants requested by calls still in progress. */
   reserved: number;
-  /** What a new request may still ask for (limit − used − reserved); null when unlimited. */
+  /** Generations a new request may still reserve (limit − used − reserved); null when unlimited. */
   remaining: number | null;
   /** The first instant of the next month, when `used` starts again from zero. */
   resetsAt: Date;
@@ -32,17 +32,17 @@ export type ReservationOutcome =
   | { kind: 'reserved'; reservation: Reservation }
   | { kind: 'replayed'; variants: GeneratedVariant[] };
 
-/** The quota month of an instant: `YYYY-MM` in UTC. */
+/** Returns the quota month of an instant: `YYYY-MM` in UTC. */
 export function quotaMonth(now: Date): string {
   return now.toISOString().slice(0, 7);
 }
 
-/** The first instant of the month after `now`, in UTC. */
+/** Returns the first instant of the month after `now`, in UTC. */
 export function quotaResetsAt(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
 }
 
-/** The workspace's monthly allowance: its own override, else its plan's; null means unlimited. */
+/** Looks up the workspace's monthly allowance: its own override, else its plan's. Null means unlimited. */
 export async function generationLimit(workspace: Workspace): Promise<number | null> {
   if (workspace.generationsPerMonth !== null && workspace.generationsPerMonth !== undefined) {
     return workspace.generationsPerMonth;
@@ -70,9 +70,9 @@ export async function getGenerationUsage(workspace: Workspace, now: Date = new D
 
 /**
  * Reserves `count` generations for one call before OpenAI is asked, in one conditional UPDATE so
- * concurrent calls cannot together exceed the limit. With an idempotency key already used by a
- * finished call, returns that call's variants instead; a key still in progress or used for another
- * request is a 409 or 422. Raises 429 `generation_quota_exceeded` when the count does not fit.
+ * concurrent calls cannot together exceed the limit. Raises 429 `generation_quota_exceeded` when the
+ * count does not fit. An idempotency key of a finished call returns that call's variants instead.
+ * A key whose call is still in progress raises 409, and a key used for another request raises 422.
  */
 export async function reserveGenerations(input: {
   workspace: Workspace;
@@ -151,7 +151,7 @@ export async function chargeGenerations(reservation: Reservation, variants: Gene
   });
 }
 
-/** Gives a failed call's reservation back and forgets the call, so a retry with its key runs again. */
+/** Releases a failed call's reservation and deletes its request row, so a retry with the same key runs again. */
 export async function releaseGenerations(reservation: Reservation): Promise<void> {
   await sequelizeOf().transaction((transaction) => releaseInTransaction(reservation, transaction));
 }

@@ -44,13 +44,13 @@ export function stripWrapping(input: string): string {
   }
 }
 
-/** The form in which two variants count as the same: NFC, trimmed, case-folded, whitespace collapsed. */
+/** Normalizes text for duplicate detection: NFC, trimmed, case-folded, whitespace collapsed. */
 export function normalizeForComparison(text: string): string {
   return text.normalize('NFC').trim().toLowerCase().replace(/\s+/gu, ' ');
 }
 
 /**
- * Parses the model's JSON answer and checks it: exactly `count` strings, each plain text of at most
+ * Parses the model's JSON output and checks it: exactly `count` strings, each plain text of at most
  * 280 weighted characters that contains `url` verbatim when one is given, all distinct. Returns the
  * cleaned variants, or every problem found so the retry can name them.
  */
@@ -59,11 +59,11 @@ export function checkVariants(content: string | null, expected: { count: number;
   try {
     parsed = JSON.parse(stripWrapping(content ?? ''));
   } catch {
-    return { ok: false, problems: ['the answer is not valid JSON'] };
+    return { ok: false, problems: ['the output is not valid JSON'] };
   }
   const list = (parsed as { variants?: unknown } | null)?.variants;
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
-    return { ok: false, problems: ['the answer must be an object whose "variants" field is an array of strings'] };
+    return { ok: false, problems: ['the output must be an object whose "variants" field is an array of strings'] };
   }
 
   const problems: string[] = [];

@@ -10,10 +10,10 @@ export interface ChatMessage {
   content: string;
 }
 
-/** The model's answer to a structured-output request, not yet parsed or checked. */
+/** The model's response to a structured-output request, not yet parsed or checked. */
 export interface StructuredCompletion {
   content: string | null;
-  /** Set when the model declined to answer; `content` is then null. */
+  /** The model's reason for declining the request; `content` is then null. */
   refusal: string | null;
   finishReason: string | null;
 }
@@ -62,8 +62,8 @@ export function createOpenAIClient(settings: Config['openai'], logger: Logger): 
       }
       const choice = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
       if (!choice?.message) {
-        log.error({ completionId: completion?.id }, 'OpenAI answered without a chat completion');
-        throw new AppError(502, 'generation_upstream_error', 'The text generator sent an answer that could not be read; nothing was charged. Try again later.');
+        log.error({ completionId: completion?.id }, 'OpenAI returned no chat completion');
+        throw new AppError(502, 'generation_upstream_error', 'The text generator returned a response that could not be parsed; nothing was charged. Try again later.');
       }
       return {
         content: choice.message.content ?? null,

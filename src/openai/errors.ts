@@ -9,7 +9,7 @@ import type { Logger } from '../logger';
 export function translateOpenAIError(error: unknown, logger: Logger): AppError {
   if (error instanceof APIConnectionTimeoutError) {
     logger.warn('OpenAI call timed out');
-    return new AppError(504, 'generation_timeout', 'The text generator did not answer in time; nothing was charged. Try again.');
+    return new AppError(504, 'generation_timeout', 'The request to the text generator timed out; nothing was charged. Try again.');
   }
   if (error instanceof APIConnectionError) {
     logger.error({ cause: describeCause(error) }, 'OpenAI could not be reached');
@@ -17,7 +17,7 @@ export function translateOpenAIError(error: unknown, logger: Logger): AppError {
   }
   if (!(error instanceof APIError)) {
     logger.error({ err: error }, 'OpenAI call failed');
-    return new AppError(502, 'generation_upstream_error', 'The text generator sent an answer that could not be read; nothing was charged. Try again later.');
+    return new AppError(502, 'generation_upstream_error', 'The text generator returned a response that could not be parsed; nothing was charged. Try again later.');
   }
 
   const fields = { status: error.status, code: error.code, type: error.type, openaiRequestId: error.requestID };

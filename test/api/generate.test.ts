@@ -130,7 +130,7 @@ test.serial('too long output is retried once', async (t) => {
   t.is(response.body.quota.used, 1);
 });
 
-/** Answers that fail the local checks, each sent twice so the one retry fails as well. */
+/** Outputs that fail the local checks, each sent twice so the one retry fails as well. */
 const INVALID_OUTPUTS: Array<{ name: string; content: string; problem: RegExp }> = [
   { name: 'too long', content: JSON.stringify({ variants: [long('One'), long('Two')] }), problem: /post 1 is \d+ characters/ },
   { name: 'too few', content: JSON.stringify({ variants: ['Only one post'] }), problem: /expected 2 posts, got 1/ },

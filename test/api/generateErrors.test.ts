@@ -157,7 +157,7 @@ test.serial('unreadable OpenAI body is a 502', async (t) => {
   t.is(response.body.error.code, 'generation_upstream_error');
 });
 
-test.serial('answer without choices is a 502', async (t) => {
+test.serial('response without choices is a 502', async (t) => {
   t.context.openai.behaviours.push({ kind: 'raw', status: 200, body: '{"id": "chatcmpl-empty", "object": "chat.completion", "choices": []}' });
 
   const { response } = await generate(t);

@@ -24,7 +24,7 @@ test.beforeEach((t) => {
   t.context.openai.reset();
 });
 
-/** A tenant whose workspace may generate `limit` variants a month. */
+/** Creates a tenant whose workspace may generate `limit` variants a month. */
 async function tenantWithLimit(stack: TestStack, limit: number | null) {
   const tenant = await stack.createTenant();
   await Workspace.update({ generationsPerMonth: limit }, { where: { id: tenant.workspace.id } });
@@ -230,7 +230,7 @@ test.serial('invalid idempotency key is a 400', async (t) => {
   t.is(openai.requests.length, 0);
 });
 
-/** The domain entry point with a clock the test controls, calling the fake OpenAI. */
+/** Builds a generation context whose clock returns `instants` in turn (then the last), calling the fake OpenAI. */
 function contextAt(stack: TestStack, ...instants: string[]): GenerationContext {
   const queue = instants.map((instant) => new Date(instant));
   return {

@@ -12,9 +12,9 @@ export interface CompletionRequest {
   receivedAt: number;
 }
 
-/** How the fake answers one `POST /v1/chat/completions`. */
+/** How the fake responds to one `POST /v1/chat/completions`. */
 export type CompletionBehaviour =
-  /** As many distinct good posts as the schema asks for, each with the article URL when there is one. */
+  /** As many distinct good posts as the schema requires, each with the article URL when there is one. */
   | { kind: 'good' }
   /** These strings as the `variants` array. */
   | { kind: 'variants'; variants: string[] }
@@ -24,11 +24,11 @@ export type CompletionBehaviour =
   | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> }
   /** This exact response body, sent as JSON whether it is or not. */
   | { kind: 'raw'; status: number; body: string }
-  /** Waits, then answers with `then` (default: good). */
+  /** Waits, then responds with `then` (default: good). */
   | { kind: 'slow'; delayMs: number; then?: CompletionBehaviour };
 
 /**
- * A local stand-in for the OpenAI API speaking the chat completions wire format. Answers follow
+ * A local stand-in for the OpenAI API speaking the chat completions wire format. Responses follow
  * `behaviours` in order, then `fallback`.
  */
 export class FakeOpenAI {
@@ -122,7 +122,7 @@ export class FakeOpenAI {
   }
 }
 
-/** The variant count the request's schema demands, and the article URL its user message carries. */
+/** Builds distinct good posts: as many as the request's schema requires, each with the article URL of its user message. */
 function goodVariants(request: CompletionRequest): string[] {
   const count = request.body.response_format?.json_schema?.schema?.properties?.variants?.minItems ?? 1;
   const material = JSON.parse(request.body.messages.find((message) => message.role === 'user')?.content ?? '{}');

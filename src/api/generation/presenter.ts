@@ -1,7 +1,7 @@
 import type { GenerationQuota } from '../../domain/generationQuota';
 import type { GenerationResult } from '../../domain/generation';
 
-/** The JSON shape of a workspace's generation quota for the current month. */
+/** Formats a workspace's generation quota for one month as JSON. */
 export function presentQuota(quota: GenerationQuota) {
   return {
     month: quota.month,
@@ -12,7 +12,7 @@ export function presentQuota(quota: GenerationQuota) {
   };
 }
 
-/** The JSON shape of a generation: the variants, ready to schedule, and the quota left. */
+/** Formats a generation as JSON: the variants, ready to schedule, and the quota left. */
 export function presentGeneration(result: GenerationResult) {
   return {
     variants: result.variants.map((variant) => ({ text: variant.text, weighted_length: variant.weightedLength })),

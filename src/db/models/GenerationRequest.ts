@@ -12,7 +12,7 @@ export class GenerationRequest extends Model<InferAttributes<GenerationRequest>,
   declare workspaceId: string;
   /** The caller's `Idempotency-Key` header, unique per workspace; null when none was sent. */
   declare idempotencyKey: string | null;
-  /** SHA-256 (hex) of the endpoint and the validated request, to detect a key reused for another request. */
+  /** SHA-256 (hex) of the validated request (subject, tone, count), to detect a key reused for another request. */
   declare fingerprint: string;
   /** The month (`YYYY-MM`, UTC) whose quota the variants count against. */
   declare month: string;

@@ -136,6 +136,8 @@ export async function reserveGenerations(input: {
 }
 
 /** Charges a reservation once its variants are delivered, and stores them for a retried request. */
+// NOTE: nothing prunes succeeded request rows yet, so they accumulate and each idempotency key
+// stays bound to its first result for as long as the row exists.
 export async function chargeGenerations(reservation: Reservation, variants: GeneratedVariant[]): Promise<void> {
   await sequelizeOf().transaction(async (transaction) => {
     const [updated] = await GenerationRequest.update(

@@ -5,7 +5,7 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import type { Logger } from '../logger';
 import { MIGRATIONS } from './migrations';
 import { DeliveryAttempt } from './models/DeliveryAttempt';
-import { GenerationRequest } from './models/GenerationRequest';
+import { GenerationReservation } from './models/GenerationReservation';
 import { GenerationUsage } from './models/GenerationUsage';
 import { IdempotencyKey } from './models/IdempotencyKey';
 import { NotificationEndpoint } from './models/NotificationEndpoint';
@@ -16,11 +16,10 @@ import { Workspace } from './models/Workspace';
 import { XAccount } from './models/XAccount';
 
 export {
-  DeliveryAttempt, GenerationRequest, GenerationUsage, IdempotencyKey, NotificationEndpoint, Plan, ScheduledPost, WebhookToken, Workspace, XAccount,
+  DeliveryAttempt, GenerationReservation, GenerationUsage, IdempotencyKey, NotificationEndpoint, Plan, ScheduledPost, WebhookToken, Workspace, XAccount,
 };
 export { PLAN_NAMES } from './models/Plan';
 export type { PlanName } from './models/Plan';
-export type { GenerationRequestStatus } from './models/GenerationRequest';
 export type { IdempotencyKeyState } from './models/IdempotencyKey';
 export { POST_STATUSES } from './models/ScheduledPost';
 export type { NotificationStatus, PostStatus } from './models/ScheduledPost';
@@ -56,7 +55,7 @@ export function connectDatabase(options: { databaseUrl?: string; dataDir: string
     });
   }
   const models = [
-    Plan, Workspace, WebhookToken, XAccount, ScheduledPost, NotificationEndpoint, DeliveryAttempt, IdempotencyKey, GenerationUsage, GenerationRequest,
+    Plan, Workspace, WebhookToken, XAccount, ScheduledPost, NotificationEndpoint, DeliveryAttempt, IdempotencyKey, GenerationUsage, GenerationReservation,
   ];
   for (const model of models) {
     model.initialize(sequelize);

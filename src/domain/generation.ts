@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { Workspace } from '../db';
 import { AppError, ServiceUnavailableError } from '../errors';
 import type { Logger } from '../logger';
@@ -29,15 +28,11 @@ export interface GenerationInput {
   subject: GenerationSubject;
   tone: Tone;
   count: number;
-  /** The caller's `Idempotency-Key`. A retried request with the same key returns the stored variants and is not charged again. */
-  idempotencyKey?: string;
 }
 
 export interface GenerationResult {
   variants: GeneratedVariant[];
   quota: GenerationQuota;
-  /** True when the variants come from an earlier request with the same idempotency key. */
-  isReplay: boolean;
 }
 
 /**
@@ -54,21 +49,14 @@ export async function generateVariants(context: GenerationContext, input: Genera
     );
   }
 
-  const outcome = await reserveGenerations({
+  const reservation = await reserveGenerations({
     workspace: input.workspace,
     count: input.count,
-    fingerprint: fingerprintOf(input),
-    idempotencyKey: input.idempotencyKey,
     now: context.clock(),
     // Longer than any call can last, so only the reservation of a crashed process is released.
     staleAfterMs: MAX_ATTEMPTS * openai.timeoutMs + 60_000,
   });
-  if (outcome.kind === 'replayed') {
-    return { variants: outcome.variants, quota: await getGenerationUsage(input.workspace, context.clock()), isReplay: true };
-  }
-
-  const { reservation } = outcome;
-  const log = logger.child({ workspaceId: input.workspace.id, generationRequestId: reservation.requestId });
+  const log = logger.child({ workspaceId: input.workspace.id, reservationId: reservation.id });
   const startedAt = Date.now();
   let variants: GeneratedVariant[];
   try {
@@ -79,9 +67,9 @@ export async function generateVariants(context: GenerationContext, input: Genera
     throw error;
   }
 
-  await chargeGenerations(reservation, variants);
+  await chargeGenerations(reservation);
   log.info({ subject: input.subject.kind, tone: input.tone, variants: variants.length, durationMs: Date.now() - startedAt }, 'generation charged');
-  return { variants, quota: await getGenerationUsage(input.workspace, context.clock()), isReplay: false };
+  return { variants, quota: await getGenerationUsage(input.workspace, context.clock()) };
 }
 
 async function writeVariants(openai: StructuredOutputClient, input: GenerationInput, log: Logger): Promise<GeneratedVariant[]> {
@@ -114,10 +102,4 @@ async function writeVariants(openai: StructuredOutputClient, input: GenerationIn
     `The text generator returned unusable output twice (${problems.join('; ')}); nothing was charged. Try again.`,
     { problems },
   );
-}
-
-/** Identifies a request's content, so one idempotency key cannot be replayed for a different request. */
-function fingerprintOf(input: GenerationInput): string {
-  const content = JSON.stringify({ subject: input.subject, tone: input.tone, count: input.count });
-  return crypto.createHash('sha256').update(content).digest('hex');
 }

@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
-import { Op, Sequelize, Transaction, UniqueConstraintError } from 'sequelize';
-import { GenerationRequest, GenerationUsage, Plan, Workspace } from '../db';
+import { Op, Sequelize, UniqueConstraintError } from 'sequelize';
+import { GenerationReservation, GenerationUsage, Plan, Workspace } from '../db';
 import { AppError } from '../errors';
-import type { GeneratedVariant } from './tweetVariants';
 
 /** A workspace's generation quota for one calendar month (UTC). */
 export interface GenerationQuota {
@@ -22,15 +21,11 @@ export interface GenerationQuota {
 
 /** Variants reserved for one call in progress, until they are charged or released. */
 export interface Reservation {
-  requestId: string;
+  id: string;
   workspaceId: string;
   month: string;
   count: number;
 }
-
-export type ReservationOutcome =
-  | { kind: 'reserved'; reservation: Reservation }
-  | { kind: 'replayed'; variants: GeneratedVariant[] };
 
 /** Returns the quota month of an instant: `YYYY-MM` in UTC. */
 export function quotaMonth(now: Date): string {
@@ -69,83 +64,48 @@ export async function getGenerationUsage(workspace: Workspace, now: Date = new D
 }
 
 /**
- * Reserves `count` generations for one call before OpenAI is asked, in one conditional UPDATE so
- * concurrent calls cannot together exceed the limit. Raises 429 `generation_quota_exceeded` when the
- * count does not fit. An idempotency key of a finished call returns that call's variants instead.
- * A key whose call is still in progress raises 409, and a key used for another request raises 422.
+ * Reserves `count` generations for one call before OpenAI is called, in one conditional UPDATE so
+ * concurrent calls cannot together exceed the limit. Raises 429 `generation_quota_exceeded` when
+ * the count does not fit.
  */
 export async function reserveGenerations(input: {
   workspace: Workspace;
   count: number;
-  fingerprint: string;
-  idempotencyKey?: string;
   now: Date;
   staleAfterMs: number;
-}): Promise<ReservationOutcome> {
+}): Promise<Reservation> {
   const { workspace, count, now } = input;
   assertCount(count);
   await releaseStaleReservations(workspace.id, input.staleAfterMs);
 
-  if (input.idempotencyKey) {
-    const existing = await GenerationRequest.findOne({ where: { workspaceId: workspace.id, idempotencyKey: input.idempotencyKey } });
-    if (existing) {
-      return { kind: 'replayed', variants: replayStoredRequest(existing, input.fingerprint) };
-    }
-  }
-
   const month = quotaMonth(now);
   const limit = await generationLimit(workspace);
   await ensureUsageRow(workspace.id, month);
-  const reservation: Reservation = { requestId: crypto.randomUUID(), workspaceId: workspace.id, month, count };
-  let isReserved = false;
-  try {
-    isReserved = await sequelizeOf().transaction(async (transaction) => {
-      await GenerationRequest.create({
-        id: reservation.requestId,
-        workspaceId: workspace.id,
-        idempotencyKey: input.idempotencyKey ?? null,
-        fingerprint: input.fingerprint,
-        month,
-        variantCount: count,
-        status: 'pending',
-        response: null,
-      }, { transaction });
-      const fits = limit === null ? {} : { [Op.and]: [Sequelize.where(Sequelize.literal('used + reserved'), { [Op.lte]: limit - count })] };
-      const [updated] = await GenerationUsage.update(
-        { reserved: Sequelize.literal(`reserved + ${count}`) },
-        { where: { workspaceId: workspace.id, month, ...fits }, transaction },
-      );
-      if (updated === 0) {
-        // Rolls the request row back with the transaction.
-        throw new QuotaExceeded();
-      }
-      return true;
-    });
-  } catch (error) {
-    if (error instanceof UniqueConstraintError) {
-      throw idempotencyKeyInProgress();
+  const reservation: Reservation = { id: crypto.randomUUID(), workspaceId: workspace.id, month, count };
+  const isReserved = await sequelizeOf().transaction(async (transaction) => {
+    const fits = limit === null ? {} : { [Op.and]: [Sequelize.where(Sequelize.literal('used + reserved'), { [Op.lte]: limit - count })] };
+    const [updated] = await GenerationUsage.update(
+      { reserved: Sequelize.literal(`reserved + ${count}`) },
+      { where: { workspaceId: workspace.id, month, ...fits }, transaction },
+    );
+    if (updated === 0) {
+      return false;
     }
-    if (!(error instanceof QuotaExceeded)) {
-      throw error;
-    }
-  }
+    await GenerationReservation.create({ id: reservation.id, workspaceId: workspace.id, month, variantCount: count }, { transaction });
+    return true;
+  });
   if (!isReserved) {
     throw quotaExceededError(await getGenerationUsage(workspace, now), count, now);
   }
-  return { kind: 'reserved', reservation };
+  return reservation;
 }
 
-/** Charges a reservation once its variants are delivered, and stores them for a retried request. */
-// NOTE: nothing prunes succeeded request rows yet, so they accumulate and each idempotency key
-// stays bound to its first result for as long as the row exists.
-export async function chargeGenerations(reservation: Reservation, variants: GeneratedVariant[]): Promise<void> {
+/** Charges a reservation once its variants are delivered. */
+export async function chargeGenerations(reservation: Reservation): Promise<void> {
   await sequelizeOf().transaction(async (transaction) => {
-    const [updated] = await GenerationRequest.update(
-      { status: 'succeeded', response: JSON.stringify(variants) },
-      { where: { id: reservation.requestId, status: 'pending' }, transaction },
-    );
+    const deleted = await GenerationReservation.destroy({ where: { id: reservation.id }, transaction });
     // When a stale sweep has already released this reservation, charge without releasing it twice.
-    const reserved = updated === 1 ? Sequelize.literal(`reserved - ${reservation.count}`) : Sequelize.literal('reserved');
+    const reserved = deleted === 1 ? Sequelize.literal(`reserved - ${reservation.count}`) : Sequelize.literal('reserved');
     await GenerationUsage.update(
       { used: Sequelize.literal(`used + ${reservation.count}`), reserved },
       { where: { workspaceId: reservation.workspaceId, month: reservation.month }, transaction },
@@ -153,9 +113,17 @@ export async function chargeGenerations(reservation: Reservation, variants: Gene
   });
 }
 
-/** Releases a failed call's reservation and deletes its request row, so a retry with the same key runs again. */
+/** Releases a failed call's reservation, so its variants count nothing. */
 export async function releaseGenerations(reservation: Reservation): Promise<void> {
-  await sequelizeOf().transaction((transaction) => releaseInTransaction(reservation, transaction));
+  await sequelizeOf().transaction(async (transaction) => {
+    const deleted = await GenerationReservation.destroy({ where: { id: reservation.id }, transaction });
+    if (deleted === 1) {
+      await GenerationUsage.update(
+        { reserved: Sequelize.literal(`reserved - ${reservation.count}`) },
+        { where: { workspaceId: reservation.workspaceId, month: reservation.month }, transaction },
+      );
+    }
+  });
 }
 
 /**
@@ -163,21 +131,11 @@ export async function releaseGenerations(reservation: Reservation): Promise<void
  * before it could charge or release. `created_at` is the wall-clock time the row was written.
  */
 async function releaseStaleReservations(workspaceId: string, staleAfterMs: number): Promise<void> {
-  const stale = await GenerationRequest.findAll({
-    where: { workspaceId, status: 'pending', createdAt: { [Op.lt]: new Date(Date.now() - staleAfterMs) } },
+  const stale = await GenerationReservation.findAll({
+    where: { workspaceId, createdAt: { [Op.lt]: new Date(Date.now() - staleAfterMs) } },
   });
   for (const row of stale) {
-    await releaseGenerations({ requestId: row.id, workspaceId, month: row.month, count: row.variantCount });
-  }
-}
-
-async function releaseInTransaction(reservation: Reservation, transaction: Transaction): Promise<void> {
-  const deleted = await GenerationRequest.destroy({ where: { id: reservation.requestId, status: 'pending' }, transaction });
-  if (deleted === 1) {
-    await GenerationUsage.update(
-      { reserved: Sequelize.literal(`reserved - ${reservation.count}`) },
-      { where: { workspaceId: reservation.workspaceId, month: reservation.month }, transaction },
-    );
+    await releaseGenerations({ id: row.id, workspaceId, month: row.month, count: row.variantCount });
   }
 }
 
@@ -193,30 +151,6 @@ async function ensureUsageRow(workspaceId: string, month: string): Promise<void>
       throw error;
     }
   }
-}
-
-function replayStoredRequest(existing: GenerationRequest, fingerprint: string): GeneratedVariant[] {
-  if (existing.fingerprint !== fingerprint) {
-    throw new AppError(
-      422,
-      'idempotency_key_reused',
-      'This Idempotency-Key was already used for a different request; send a new key for a new request.',
-    );
-  }
-  if (existing.status !== 'succeeded' || !existing.response) {
-    throw idempotencyKeyInProgress();
-  }
-  return JSON.parse(existing.response) as GeneratedVariant[];
-}
-
-function idempotencyKeyInProgress(): AppError {
-  return new AppError(
-    409,
-    'idempotency_key_in_use',
-    'A request with this Idempotency-Key is still in progress; retry it in a few seconds to get its result.',
-    undefined,
-    { 'Retry-After': '2' },
-  );
 }
 
 function quotaExceededError(quota: GenerationQuota, requested: number, now: Date): AppError {
@@ -244,5 +178,3 @@ function sequelizeOf(): Sequelize {
   }
   return sequelize;
 }
-
-class QuotaExceeded extends Error {}

@@ -1,5 +1,5 @@
 import anyTest, { TestFn } from 'ava';
-import { GenerationRequest, GenerationUsage } from '../../src/db';
+import { GenerationReservation, GenerationUsage } from '../../src/db';
 import { FakeOpenAI } from '../helpers/fakeOpenAI';
 import { TestStack } from '../helpers/stack';
 
@@ -36,7 +36,7 @@ async function generate(t: { context: { stack: TestStack } }) {
   const tenant = await stack.createTenant();
   const response = await stack.request('POST', '/api/webhooks/generate', { token: tenant.token, body: { topic: 'Errors', variants: 2 } });
   const usage = await GenerationUsage.findOne({ where: { workspaceId: tenant.workspace.id } });
-  const pending = await GenerationRequest.count({ where: { workspaceId: tenant.workspace.id } });
+  const pending = await GenerationReservation.count({ where: { workspaceId: tenant.workspace.id } });
   return { response, used: usage?.used ?? 0, reserved: usage?.reserved ?? 0, pending };
 }
 

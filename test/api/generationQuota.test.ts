@@ -1,5 +1,5 @@
 import anyTest, { TestFn } from 'ava';
-import { GenerationRequest, GenerationUsage, Plan, Workspace } from '../../src/db';
+import { GenerationReservation, GenerationUsage, Plan, Workspace } from '../../src/db';
 import { generateVariants, GenerationContext } from '../../src/domain/generation';
 import { getGenerationUsage } from '../../src/domain/generationQuota';
 import { createOpenAIClient } from '../../src/openai/client';
@@ -148,10 +148,9 @@ test.serial('retried request is not charged twice', async (t) => {
 
   t.is(first.status, 200, first.text);
   t.is(second.status, 200, second.text);
-  t.deepEqual(second.body.variants, first.body.variants);
+  t.deepEqual(second.body, first.body);
   t.is(second.headers.get('idempotent-replayed'), 'true');
   t.is(first.headers.get('idempotent-replayed'), null);
-  t.is(second.body.quota.used, 3);
   t.is(openai.requests.length, 1);
   t.is((await usageRow(tenant.workspace.id))?.used, 3);
 });
@@ -159,11 +158,11 @@ test.serial('retried request is not charged twice', async (t) => {
 test.serial('idempotency key is scoped to its workspace', async (t) => {
   const { stack, openai } = t.context;
   const headers = { 'Idempotency-Key': 'shared-key' };
-  const one = await stack.createTenant();
-  const other = await stack.createTenant();
+  const firstTenant = await stack.createTenant();
+  const secondTenant = await stack.createTenant();
 
-  const first = await generate(stack, one.token, 1, headers);
-  const second = await generate(stack, other.token, 1, headers);
+  const first = await generate(stack, firstTenant.token, 1, headers);
+  const second = await generate(stack, secondTenant.token, 1, headers);
 
   t.is(first.status, 200, first.text);
   t.is(second.status, 200, second.text);
@@ -181,6 +180,7 @@ test.serial('idempotency key reused for another request', async (t) => {
 
   t.is(response.status, 422, response.text);
   t.is(response.body.error.code, 'idempotency_key_reused');
+  t.is((await usageRow(tenant.workspace.id))?.used, 1);
 });
 
 test.serial('idempotency key in progress is a 409', async (t) => {
@@ -196,12 +196,12 @@ test.serial('idempotency key in progress is a 409', async (t) => {
   const later = await generate(stack, tenant.token, 1, headers);
 
   t.is(concurrent.status, 409, concurrent.text);
-  t.is(concurrent.body.error.code, 'idempotency_key_in_use');
-  t.is(concurrent.headers.get('retry-after'), '2');
+  t.is(concurrent.body.error.code, 'idempotency_request_in_progress');
   t.is(finished.status, 200, finished.text);
   t.is(later.status, 200, later.text);
   t.deepEqual(later.body.variants, finished.body.variants);
   t.is(openai.requests.length, 1);
+  t.is((await usageRow(tenant.workspace.id))?.used, 1);
 });
 
 test.serial('idempotency key of a failed call runs again', async (t) => {
@@ -226,7 +226,7 @@ test.serial('invalid idempotency key is a 400', async (t) => {
   const response = await generate(stack, tenant.token, 1, { 'Idempotency-Key': 'k'.repeat(256) });
 
   t.is(response.status, 400, response.text);
-  t.is(response.body.error.details[0].field, 'Idempotency-Key');
+  t.is(response.body.error.code, 'invalid_idempotency_key');
   t.is(openai.requests.length, 0);
 });
 
@@ -284,20 +284,12 @@ test.serial('stale reservation is released', async (t) => {
   const { stack } = t.context;
   const tenant = await tenantWithLimit(stack, 2);
   const month = new Date().toISOString().slice(0, 7);
-  // What a process that died during its OpenAI call leaves behind: a pending request and its reservation.
+  const staleId = '00000000-0000-4000-8000-000000000001';
+  // What a process that died during its OpenAI call leaves behind: a reservation row and its count.
   await GenerationUsage.create({ workspaceId: tenant.workspace.id, month, reserved: 2 });
-  await GenerationRequest.create({
-    id: '00000000-0000-4000-8000-000000000001',
-    workspaceId: tenant.workspace.id,
-    idempotencyKey: null,
-    fingerprint: 'f'.repeat(64),
-    month,
-    variantCount: 2,
-    status: 'pending',
-    response: null,
-  });
-  await stack.db.sequelize.query('UPDATE generation_requests SET created_at = ? WHERE id = ?', {
-    replacements: [new Date(Date.now() - 3_600_000), '00000000-0000-4000-8000-000000000001'],
+  await GenerationReservation.create({ id: staleId, workspaceId: tenant.workspace.id, month, variantCount: 2 });
+  await stack.db.sequelize.query('UPDATE generation_reservations SET created_at = ? WHERE id = ?', {
+    replacements: [new Date(Date.now() - 3_600_000), staleId],
   });
 
   const response = await generate(stack, tenant.token, 2);
@@ -305,5 +297,5 @@ test.serial('stale reservation is released', async (t) => {
   t.is(response.status, 200, response.text);
   t.is(response.body.quota.used, 2);
   t.is((await usageRow(tenant.workspace.id))?.reserved, 0);
-  t.is(await GenerationRequest.count({ where: { workspaceId: tenant.workspace.id, status: 'pending' } }), 0);
+  t.is(await GenerationReservation.count({ where: { workspaceId: tenant.workspace.id } }), 0);
 });

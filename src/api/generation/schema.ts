@@ -1,5 +1,4 @@
 import Joi from 'joi';
-import { ValidationError } from '../../errors';
 import { GenerationSubject, Tone, TONE_NAMES } from '../../domain/generationPrompt';
 import { validate } from '../posts/schema';
 
@@ -75,17 +74,4 @@ export function parseArticleRequest(body: unknown): GenerationRequestBody {
     tone: value.tone,
     count: value.variants,
   };
-}
-
-/** Validates the optional `Idempotency-Key` header: 1 to 255 printable ASCII characters. */
-export function parseIdempotencyKey(header: string | undefined): string | undefined {
-  if (header === undefined || header === '') {
-    return undefined;
-  }
-  if (!/^[\x21-\x7e]{1,255}$/.test(header)) {
-    throw new ValidationError([
-      { field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces' },
-    ]);
-  }
-  return header;
 }

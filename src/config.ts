@@ -8,6 +8,8 @@ export interface Config {
   logLevel: string;
   host: string;
   port: number;
+  /** Take the client address from `X-Forwarded-For`; set only behind a proxy that sets it. */
+  trustProxy: boolean;
   dataDir: string;
   /** `mysql://…` for MySQL or MariaDB; undefined means an embedded SQLite file under `dataDir`. */
   databaseUrl?: string;
@@ -36,6 +38,10 @@ export interface Config {
     retryDelaysMs: number[];
     timeoutMs: number;
     allowPrivateUrls: boolean;
+  };
+  limits: {
+    /** Requests a minute one client address may send to the webhook API without a valid token. */
+    unauthenticatedPerMinute: number;
   };
   openai: {
     apiKey?: string;
@@ -67,6 +73,8 @@ const schema = Joi.object({
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   HOST: Joi.string().default('127.0.0.1'),
   PORT: Joi.number().port().default(3000),
+  TRUST_PROXY: flag.default(false),
+  UNAUTHENTICATED_REQUESTS_PER_MINUTE: Joi.number().integer().min(1).default(30),
   DATA_DIR: Joi.string().default('./data'),
   DATABASE_URL: Joi.string().uri({ scheme: ['mysql', 'mariadb'] }).allow(''),
   ENCRYPTION_KEY: Joi.string().base64().allow(''),
@@ -128,6 +136,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     logLevel: env.LOG_LEVEL,
     host: env.HOST,
     port: env.PORT,
+    trustProxy: env.TRUST_PROXY,
     dataDir: path.resolve(env.DATA_DIR),
     databaseUrl: optional(env.DATABASE_URL),
     encryptionKey: optional(env.ENCRYPTION_KEY),
@@ -153,6 +162,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       retryDelaysMs: env.NOTIFY_RETRY_DELAYS,
       timeoutMs: env.NOTIFY_TIMEOUT,
       allowPrivateUrls: env.ALLOW_PRIVATE_WEBHOOK_URLS,
+    },
+    limits: {
+      unauthenticatedPerMinute: env.UNAUTHENTICATED_REQUESTS_PER_MINUTE,
     },
     openai: {
       apiKey: optional(env.OPENAI_API_KEY),

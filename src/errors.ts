@@ -55,3 +55,11 @@ export class ServiceUnavailableError extends AppError {
     this.name = 'ServiceUnavailableError';
   }
 }
+
+/** A 429 whose code names the limit that was reached and whose `Retry-After` says when to come back. */
+export class TooManyRequestsError extends AppError {
+  constructor(code: string, message: string, retryAfterSeconds: number, details?: unknown) {
+    super(429, code, message, details, { 'Retry-After': String(retryAfterSeconds) });
+    this.name = 'TooManyRequestsError';
+  }
+}

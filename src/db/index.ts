@@ -10,19 +10,22 @@ import { GenerationUsage } from './models/GenerationUsage';
 import { IdempotencyKey } from './models/IdempotencyKey';
 import { NotificationEndpoint } from './models/NotificationEndpoint';
 import { Plan } from './models/Plan';
+import { RateLimitCounter } from './models/RateLimitCounter';
 import { ScheduledPost } from './models/ScheduledPost';
 import { WebhookToken } from './models/WebhookToken';
 import { Workspace } from './models/Workspace';
 import { XAccount } from './models/XAccount';
 
 export {
-  DeliveryAttempt, GenerationReservation, GenerationUsage, IdempotencyKey, NotificationEndpoint, Plan, ScheduledPost, WebhookToken, Workspace, XAccount,
+  DeliveryAttempt, GenerationReservation, GenerationUsage, IdempotencyKey, NotificationEndpoint, Plan, RateLimitCounter, ScheduledPost, WebhookToken, Workspace, XAccount,
 };
 export { PLAN_NAMES } from './models/Plan';
+export { serializeOnSqlite } from './serialize';
 export type { PlanName } from './models/Plan';
 export type { IdempotencyKeyState } from './models/IdempotencyKey';
 export { POST_STATUSES } from './models/ScheduledPost';
 export type { NotificationStatus, PostStatus } from './models/ScheduledPost';
+export type { WindowKind } from './models/RateLimitCounter';
 export type { XAuthType } from './models/XAccount';
 
 /**
@@ -56,10 +59,14 @@ export function connectDatabase(options: { databaseUrl?: string; dataDir: string
   }
   const models = [
     Plan, Workspace, WebhookToken, XAccount, ScheduledPost, NotificationEndpoint, DeliveryAttempt, IdempotencyKey, GenerationUsage, GenerationReservation,
+    RateLimitCounter,
   ];
   for (const model of models) {
     model.initialize(sequelize);
   }
+  // Authentication loads a token with its workspace and plan in one query.
+  WebhookToken.belongsTo(Workspace, { foreignKey: 'workspaceId', as: 'workspace' });
+  Workspace.belongsTo(Plan, { foreignKey: 'plan', targetKey: 'name', as: 'planLimits' });
   return sequelize;
 }
 

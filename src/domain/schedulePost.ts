@@ -1,11 +1,16 @@
 import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { UniqueConstraintError } from 'sequelize';
-import { ScheduledPost, Workspace, XAccount } from '../db';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '../errors';
+import { Transaction, UniqueConstraintError } from 'sequelize';
+import { ScheduledPost, serializeOnSqlite, Workspace, XAccount } from '../db';
+import { ConflictError, NotFoundError, ServiceUnavailableError, TooManyRequestsError } from '../errors';
 import type { Logger } from '../logger';
 import { startPostWorkflow } from '../temporal/posts';
 import { postWorkflowId } from '../workflows/ids';
+import { loadWorkspaceLimits } from './limits';
+import { countPendingPosts } from './usage';
+
+/** Seconds a caller at the pending-post limit is told to wait; a place frees only when a post finishes. */
+const PENDING_LIMIT_RETRY_AFTER_SECONDS = 60;
 
 export interface SchedulingContext {
   temporal: Client;
@@ -17,6 +22,7 @@ export interface SchedulingContext {
 /**
  * Schedules a post: commits its row, then starts its workflow. If Temporal cannot be reached the
  * row is deleted again and a 503 raised, so no post is left behind that would never publish.
+ * A workspace at its pending-post limit gets 429 `pending_posts_limit`.
  */
 export async function schedulePost(
   context: SchedulingContext,
@@ -27,14 +33,10 @@ export async function schedulePost(
     throw new NotFoundError('x_account_not_found', `No X account with ID ${request.xAccountId} is connected to this workspace.`);
   }
 
-  const id = crypto.randomUUID();
-  const post = await ScheduledPost.create({
-    id,
-    workspaceId: request.workspace.id,
+  const post = await insertWithinPendingLimit(request.workspace.id, {
     accountId: account.id,
     text: request.text,
     scheduledAt: request.scheduledAt,
-    workflowId: postWorkflowId(id),
     externalId: request.externalId ?? null,
   }).catch((error) => rejectDuplicateExternalId(error, request.workspace.id, request.externalId));
 
@@ -70,4 +72,36 @@ async function rejectDuplicateExternalId(error: unknown, workspaceId: string, ex
   throw new ConflictError('external_id_conflict', `Another post in this workspace already has external_id ${JSON.stringify(externalId)}.`, {
     post_id: existing?.id ?? null,
   });
+}
+
+/**
+ * Inserts a post if the workspace has room under its pending-post limit. The workspace row stays
+ * locked from the count to the commit, so two concurrent requests at the limit minus one cannot
+ * both pass (MySQL and MariaDB lock the row; SQLite's IMMEDIATE transaction serialises writers).
+ */
+async function insertWithinPendingLimit(
+  workspaceId: string,
+  values: { accountId: string; text: string; scheduledAt: Date; externalId: string | null },
+): Promise<ScheduledPost> {
+  const sequelize = ScheduledPost.sequelize!;
+  return serializeOnSqlite(sequelize, () => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (transaction) => {
+    const { limits } = await loadWorkspaceLimits(workspaceId, { transaction, lock: true });
+    if (limits.maxPendingPosts !== null) {
+      const pending = await countPendingPosts(workspaceId, { transaction });
+      if (pending >= limits.maxPendingPosts) {
+        throw new TooManyRequestsError(
+          'pending_posts_limit',
+          `This workspace already has ${pending} posts waiting to publish, its limit is ${limits.maxPendingPosts}; ` +
+            'a place frees when a post is published or cancelled.',
+          PENDING_LIMIT_RETRY_AFTER_SECONDS,
+          { limit: limits.maxPendingPosts, pending },
+        );
+      }
+    }
+    const id = crypto.randomUUID();
+    return ScheduledPost.create(
+      { id, workspaceId, ...values, workflowId: postWorkflowId(id) },
+      { transaction },
+    );
+  }));
 }

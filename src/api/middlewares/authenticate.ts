@@ -1,48 +1,69 @@
 import type { Context, Next } from 'koa';
-import { Op } from 'sequelize';
-import { WebhookToken, Workspace } from '../../db';
-import { hashWebhookToken } from '../../domain/tokens';
-import { UnauthorizedError } from '../../errors';
-
-/** Refresh a token's last-used time at most this often, so a busy token costs no write per request. */
-const LAST_USED_PRECISION_MS = 60_000;
+import type { WebhookToken, Workspace } from '../../db';
+import { addressSubject, WorkspaceLimits } from '../../domain/limits';
+import type { RateLimiter, WindowLimit } from '../../domain/rateLimiter';
+import { findActiveToken, touchToken } from '../../domain/webhookTokens';
+import { TooManyRequestsError, UnauthorizedError } from '../../errors';
+import type { Logger } from '../../logger';
+import { retryAfterSeconds, setRateLimitHeaders } from './rateLimitHeaders';
 
 export interface AuthState {
   workspace: Workspace;
   token: WebhookToken;
+  limits: WorkspaceLimits;
+}
+
+export interface AuthenticateOptions {
+  limiter: RateLimiter;
+  /** Requests per minute one client address may send with a missing, unknown, revoked or expired token. */
+  unauthenticatedPerMinute: number;
+  logger: Logger;
 }
 
 /**
  * Requires `Authorization: Bearer <webhook token>` (the scheme in any letter case) naming a token that
- * is neither revoked nor expired, and puts its workspace on `ctx.state`.
+ * is neither revoked nor expired, and puts its workspace and limits on `ctx.state`. A request
+ * without such a token counts against its client address, never a workspace, and gets 401, or 429
+ * once the address has used its allowance for the minute. A valid token is never limited by the
+ * address it comes from, so a client sending bad tokens cannot lock a workspace out.
  */
-export async function authenticate(ctx: Context, next: Next): Promise<void> {
-  const header = ctx.get('authorization');
+export function authenticate(options: AuthenticateOptions) {
+  const addressWindows: WindowLimit[] = [{ kind: 'minute', limit: options.unauthenticatedPerMinute }];
+
+  return async function authenticateRequest(ctx: Context, next: Next): Promise<void> {
+    const now = options.limiter.now();
+    const bearer = parseBearer(ctx.get('authorization'));
+    const found = 'secret' in bearer ? await findActiveToken(bearer.secret, now) : undefined;
+
+    if (!found) {
+      const decision = await options.limiter.consume(addressSubject(ctx.ip), addressWindows);
+      options.limiter.sweepIfDue().catch((error) => options.logger.warn({ err: error }, 'rate limit sweep failed'));
+      setRateLimitHeaders(ctx, decision.usage, now);
+      if (!decision.isAdmitted && decision.exceeded) {
+        throw new TooManyRequestsError(
+          'rate_limit_unauthenticated',
+          `Too many requests without a valid webhook token from ${ctx.ip}; the limit is ${options.unauthenticatedPerMinute} a minute.`,
+          retryAfterSeconds(decision.exceeded, now),
+        );
+      }
+      throw new UnauthorizedError('problem' in bearer ? bearer.problem : 'The webhook token is unknown, revoked or expired.');
+    }
+
+    await touchToken(found.token, now);
+    ctx.state.workspace = found.workspace;
+    ctx.state.token = found.token;
+    ctx.state.limits = found.limits;
+    await next();
+  };
+}
+
+function parseBearer(header: string): { secret: string } | { problem: string } {
   if (!header) {
-    throw new UnauthorizedError('Missing Authorization header; send Authorization: Bearer <webhook token>.');
+    return { problem: 'Missing Authorization header; send Authorization: Bearer <webhook token>.' };
   }
   const match = /^bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i.exec(header);
   if (!match) {
-    throw new UnauthorizedError('Malformed Authorization header; send Authorization: Bearer <webhook token>.');
+    return { problem: 'Malformed Authorization header; send Authorization: Bearer <webhook token>.' };
   }
-
-  const now = new Date();
-  const token = await WebhookToken.findOne({
-    where: {
-      tokenHash: hashWebhookToken(match[1]),
-      revokedAt: null,
-      [Op.or]: [{ expiresAt: null }, { expiresAt: { [Op.gt]: now } }],
-    },
-  });
-  const workspace = token && (await Workspace.findByPk(token.workspaceId));
-  if (!token || !workspace) {
-    throw new UnauthorizedError('The webhook token is unknown, revoked or expired.');
-  }
-
-  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
-    await WebhookToken.update({ lastUsedAt: now }, { where: { id: token.id } });
-  }
-  ctx.state.workspace = workspace;
-  ctx.state.token = token;
-  await next();
+  return { secret: match[1] };
 }

@@ -1,4 +1,5 @@
-import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, Sequelize } from 'sequelize';
+import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, NonAttribute, Sequelize } from 'sequelize';
+import type { Workspace } from './Workspace';
 
 /** A bearer token for the webhook API, stored only as a SHA-256 hash of the secret. */
 export class WebhookToken extends Model<InferAttributes<WebhookToken>, InferCreationAttributes<WebhookToken>> {
@@ -11,7 +12,11 @@ export class WebhookToken extends Model<InferAttributes<WebhookToken>, InferCrea
   declare lastUsedAt: Date | null;
   declare expiresAt: Date | null;
   declare revokedAt: Date | null;
+  /** The token that rotation issued in place of this one; this one stops working at `expiresAt`. */
+  declare replacedById: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
+  /** Loaded only when a query includes it. */
+  declare workspace?: NonAttribute<Workspace>;
   declare updatedAt: CreationOptional<Date>;
 
   static initialize(sequelize: Sequelize): void {
@@ -25,6 +30,7 @@ export class WebhookToken extends Model<InferAttributes<WebhookToken>, InferCrea
         lastUsedAt: { type: DataTypes.DATE(3), allowNull: true },
         expiresAt: { type: DataTypes.DATE(3), allowNull: true },
         revokedAt: { type: DataTypes.DATE(3), allowNull: true },
+        replacedById: { type: DataTypes.STRING(36), allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

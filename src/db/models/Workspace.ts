@@ -1,5 +1,5 @@
-import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, Sequelize } from 'sequelize';
-import type { PlanName } from './Plan';
+import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, NonAttribute, Sequelize } from 'sequelize';
+import type { Plan, PlanName } from './Plan';
 
 /** A customer's account: its plan, and per-workspace overrides of the plan's limits (null keeps the plan's). */
 export class Workspace extends Model<InferAttributes<Workspace>, InferCreationAttributes<Workspace>> {
@@ -11,6 +11,8 @@ export class Workspace extends Model<InferAttributes<Workspace>, InferCreationAt
   declare generationsPerMonth: number | null;
   declare maxPendingPosts: number | null;
   declare createdAt: CreationOptional<Date>;
+  /** The plan row, loaded only when a query includes it. */
+  declare planLimits?: NonAttribute<Plan>;
   declare updatedAt: CreationOptional<Date>;
 
   static initialize(sequelize: Sequelize): void {

@@ -1,0 +1,64 @@
+import type { Transaction } from 'sequelize';
+import { Plan, PlanName, Workspace } from '../db';
+import { NotFoundError } from '../errors';
+import type { WindowLimit } from './rateLimiter';
+
+/** A workspace's limits after its overrides are applied; null means unlimited. */
+export interface WorkspaceLimits {
+  plan: PlanName;
+  requestsPerMinute: number;
+  requestsPerDay: number | null;
+  generationsPerMonth: number | null;
+  maxPendingPosts: number | null;
+}
+
+/**
+ * Applies a workspace's overrides to its plan's numbers. An override of null keeps the plan's
+ * number, so an override cannot make a limited plan unlimited: move the workspace to such a plan.
+ */
+export function resolveLimits(workspace: Workspace, plan: Plan): WorkspaceLimits {
+  return {
+    plan: workspace.plan,
+    requestsPerMinute: workspace.requestsPerMinute ?? plan.requestsPerMinute,
+    requestsPerDay: workspace.requestsPerDay ?? plan.requestsPerDay,
+    generationsPerMonth: workspace.generationsPerMonth ?? plan.generationsPerMonth,
+    maxPendingPosts: workspace.maxPendingPosts ?? plan.maxPendingPosts,
+  };
+}
+
+/**
+ * Loads a workspace with its plan's limits; `lock` holds the workspace row until the transaction
+ * ends (MySQL and MariaDB; SQLite serialises writers anyway).
+ */
+export async function loadWorkspaceLimits(
+  workspaceId: string,
+  options: { transaction?: Transaction; lock?: boolean } = {},
+): Promise<{ workspace: Workspace; limits: WorkspaceLimits }> {
+  const workspace = await Workspace.findByPk(workspaceId, { transaction: options.transaction, lock: options.lock });
+  if (!workspace) {
+    throw new NotFoundError('workspace_not_found', `No workspace with ID ${workspaceId}.`);
+  }
+  const plan = await Plan.findByPk(workspace.plan, { transaction: options.transaction });
+  if (!plan) {
+    throw new Error(`Workspace ${workspace.id} names plan ${workspace.plan}, which has no row in plans.`);
+  }
+  return { workspace, limits: resolveLimits(workspace, plan) };
+}
+
+/** The rate limiter subject of a workspace's requests. */
+export function workspaceSubject(workspaceId: string): string {
+  return `workspace:${workspaceId}`;
+}
+
+/** The rate limiter subject of requests from one client address that carry no valid token. */
+export function addressSubject(address: string): string {
+  return `address:${address}`;
+}
+
+/** The request windows of a workspace: a per-minute limit and a per-day limit starting 00:00 UTC. */
+export function requestWindows(limits: Pick<WorkspaceLimits, 'requestsPerMinute' | 'requestsPerDay'>): WindowLimit[] {
+  return [
+    { kind: 'minute', limit: limits.requestsPerMinute },
+    { kind: 'day', limit: limits.requestsPerDay },
+  ];
+}

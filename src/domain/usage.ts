@@ -1,5 +1,6 @@
 import type { Transaction } from 'sequelize';
 import { ScheduledPost } from '../db';
+import { getGenerationUsage } from './generationQuota';
 import { loadWorkspaceLimits, requestWindows, workspaceSubject, WorkspaceLimits } from './limits';
 import type { RateLimiter, WindowUsage } from './rateLimiter';
 
@@ -12,18 +13,19 @@ export interface WorkspaceUsage {
   limits: WorkspaceLimits;
   requestsThisMinute: WindowUsage;
   requestsToday: WindowUsage;
-  generationsThisMonth: { used: number; limit: number | null; resetAt: Date };
+  generationsThisMonth: { used: number; reserved: number; limit: number | null; resetAt: Date };
   pendingPosts: { used: number; limit: number | null };
 }
 
 /** Reads a workspace's usage without counting a request. */
 export async function getWorkspaceUsage(workspaceId: string, limiter: RateLimiter): Promise<WorkspaceUsage> {
-  const { limits } = await loadWorkspaceLimits(workspaceId);
+  const { workspace, limits } = await loadWorkspaceLimits(workspaceId);
   const now = limiter.now();
 
-  const [[minute, day], pending] = await Promise.all([
+  const [[minute, day], pending, generations] = await Promise.all([
     limiter.peek(workspaceSubject(workspaceId), requestWindows(limits)),
     countPendingPosts(workspaceId),
+    getGenerationUsage(workspace, now),
   ]);
 
   return {
@@ -31,11 +33,11 @@ export async function getWorkspaceUsage(workspaceId: string, limiter: RateLimite
     limits,
     requestsThisMinute: minute,
     requestsToday: day,
-    // NOTE: no generation is recorded yet, so this reads 0 until generations are stored.
     generationsThisMonth: {
-      used: 0,
-      limit: limits.generationsPerMonth,
-      resetAt: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
+      used: generations.used,
+      reserved: generations.reserved,
+      limit: generations.limit,
+      resetAt: generations.resetsAt,
     },
     pendingPosts: { used: pending, limit: limits.maxPendingPosts },
   };

@@ -132,3 +132,31 @@ test.serial('usage shows only the calling workspace', async (t) => {
   t.is(response.body.requests_this_minute.used, 1);
   t.is(await workspaceCount(busy.workspace.id), 3);
 });
+
+test.serial('another workspace\'s post is not found', async (t) => {
+  const { stack } = t.context;
+  const owner = await stack.createTenant();
+  const intruder = await stack.createTenant();
+  const scheduled = await stack.request('POST', '/api/webhooks/schedule', {
+    token: owner.token,
+    body: { text: 'Owner only', scheduled_at: inOneHour(), x_account_id: owner.xUserId },
+  });
+  t.is(scheduled.status, 201, scheduled.text);
+  const postId: string = scheduled.body.id;
+  const unknownId = '00000000-0000-4000-8000-000000000000';
+
+  for (const [method, body] of [['GET', undefined], ['PATCH', { text: 'Hijacked' }], ['DELETE', undefined]] as const) {
+    const foreign = await stack.request(method, `/api/webhooks/posts/${postId}`, { token: intruder.token, body });
+    const missing = await stack.request(method, `/api/webhooks/posts/${unknownId}`, { token: intruder.token, body });
+    t.is(foreign.status, 404, `${method} ${foreign.text}`);
+    t.is(foreign.body.error.code, missing.body.error.code, method);
+    t.is(foreign.body.error.message.replace(postId, 'ID'), missing.body.error.message.replace(unknownId, 'ID'), method);
+  }
+
+  const list = await stack.request('GET', '/api/webhooks/posts', { token: intruder.token });
+  t.is(list.status, 200);
+  t.deepEqual(list.body.data, []);
+  const own = await stack.request('GET', `/api/webhooks/posts/${postId}`, { token: owner.token });
+  t.is(own.body.status, 'scheduled');
+  t.is(own.body.text, 'Owner only');
+});

@@ -9,6 +9,7 @@ export function presentUsage(usage: WorkspaceUsage) {
     requests_today: presentWindow(usage.requestsToday),
     generations_this_month: {
       used: usage.generationsThisMonth.used,
+      reserved: usage.generationsThisMonth.reserved,
       limit: usage.generationsThisMonth.limit,
       resets_at: usage.generationsThisMonth.resetAt.toISOString(),
     },

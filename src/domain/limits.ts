@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize';
-import { Plan, PlanName, Workspace } from '../db';
-import { NotFoundError } from '../errors';
+import { Plan, PLAN_NAMES, PlanName, Workspace } from '../db';
+import { NotFoundError, ValidationError } from '../errors';
 import type { WindowLimit } from './rateLimiter';
 
 /** A workspace's limits after its overrides are applied; null means unlimited. */
@@ -27,8 +27,8 @@ export function resolveLimits(workspace: Workspace, plan: Plan): WorkspaceLimits
 }
 
 /**
- * Loads a workspace with its plan's limits; `lock` holds the workspace row until the transaction
- * ends (MySQL and MariaDB; SQLite serialises writers anyway).
+ * Loads a workspace with its plan's limits. With `lock`, MySQL and MariaDB lock the workspace row
+ * until the transaction ends; SQLite has no row locks and serialises writers instead.
  */
 export async function loadWorkspaceLimits(
   workspaceId: string,
@@ -61,4 +61,35 @@ export function requestWindows(limits: Pick<WorkspaceLimits, 'requestsPerMinute'
     { kind: 'minute', limit: limits.requestsPerMinute },
     { kind: 'day', limit: limits.requestsPerDay },
   ];
+}
+
+/** Per-workspace overrides; undefined leaves an override as it is, null goes back to the plan's number. */
+export interface LimitOverrides {
+  requestsPerMinute?: number | null;
+  requestsPerDay?: number | null;
+  generationsPerMonth?: number | null;
+  maxPendingPosts?: number | null;
+}
+
+/** Moves a workspace to a plan and sets its overrides; the change applies from the next request. */
+export async function setWorkspacePlan(
+  workspaceId: string,
+  change: { plan?: string; overrides?: LimitOverrides },
+): Promise<{ workspace: Workspace; limits: WorkspaceLimits }> {
+  const problems = [];
+  if (change.plan !== undefined && !PLAN_NAMES.includes(change.plan as PlanName)) {
+    problems.push({ field: 'plan', message: `plan must be one of ${PLAN_NAMES.join(', ')}` });
+  }
+  for (const [field, value] of Object.entries(change.overrides ?? {})) {
+    if (value !== undefined && value !== null && (!Number.isInteger(value) || value < 0)) {
+      problems.push({ field, message: `${field} must be a whole number of at least 0, or null for the plan's number` });
+    }
+  }
+  if (problems.length > 0) {
+    throw new ValidationError(problems);
+  }
+
+  const { workspace } = await loadWorkspaceLimits(workspaceId);
+  await workspace.update({ ...(change.plan ? { plan: change.plan as PlanName } : {}), ...change.overrides });
+  return loadWorkspaceLimits(workspaceId);
 }

@@ -59,9 +59,9 @@ export class RateLimiter {
   ) {}
 
   /**
-   * Counts one request against every window in `limits` (at most one per kind), atomically: the
-   * increments, the read-back and the decision share one transaction, and the rows stay locked
-   * until it commits, so concurrent requests from any number of processes are counted exactly.
+   * Counts one request against every window in `limits` (at most one per kind). The increments,
+   * the read-back and the decision share one transaction that keeps the rows locked until it ends,
+   * so concurrent requests from any number of processes are counted exactly.
    */
   async consume(subject: string, limits: WindowLimit[]): Promise<RateLimitDecision> {
     const now = this.now();

@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { LimitOverrides, setWorkspacePlan } from '../domain/limits';
+import type { RateLimiter } from '../domain/rateLimiter';
+import { getWorkspaceUsage } from '../domain/usage';
+
+/** What the workspace limit commands need from the CLI entry point. */
+export interface WorkspaceLimitCommandContext {
+  /** Connects the database once and runs `work` with a limiter on it; the entry point closes it after. */
+  withLimiter<T>(work: (limiter: RateLimiter) => Promise<T>): Promise<T>;
+  print(line: string): void;
+}
+
+const OVERRIDE_OPTIONS: Array<[keyof LimitOverrides, string, string]> = [
+  ['requestsPerMinute', '--requests-per-minute <n>', 'requests a minute'],
+  ['requestsPerDay', '--requests-per-day <n>', 'requests a day (UTC)'],
+  ['generationsPerMonth', '--generations-per-month <n>', 'generations a month (UTC)'],
+  ['maxPendingPosts', '--max-pending-posts <n>', 'posts scheduled and not yet published'],
+];
+
+/** Registers `workspaces set-plan` and `workspaces show`. */
+export function registerWorkspaceLimitCommands(program: Command, context: WorkspaceLimitCommandContext): void {
+  const workspaces = program.commands.find((command) => command.name() === 'workspaces')
+    ?? program.command('workspaces').description('Manage workspaces');
+
+  const setPlan = workspaces
+    .command('set-plan')
+    .description('Move a workspace to a plan and set its own limits; each override takes a number, or "plan" to use the plan\'s')
+    .argument('<workspace-id>', 'workspace ID')
+    .option('--plan <name>', 'starter, growth, pro or enterprise');
+  for (const [, flag, what] of OVERRIDE_OPTIONS) {
+    setPlan.option(flag, `override of ${what}`);
+  }
+  setPlan.action((workspaceId: string, options: Record<string, string | undefined>) => context.withLimiter(async (limiter) => {
+    const overrides: LimitOverrides = {};
+    for (const [key] of OVERRIDE_OPTIONS) {
+      const value = options[key];
+      if (value !== undefined) {
+        overrides[key] = value === 'plan' ? null : Number(value);
+      }
+    }
+    await setWorkspacePlan(workspaceId, { plan: options.plan, overrides });
+    await printUsage(context, limiter, workspaceId);
+  }));
+
+  workspaces
+    .command('show')
+    .description('Show a workspace\'s plan and its current usage against every limit')
+    .argument('<workspace-id>', 'workspace ID')
+    .action((workspaceId: string) => context.withLimiter((limiter) => printUsage(context, limiter, workspaceId)));
+}
+
+async function printUsage(context: WorkspaceLimitCommandContext, limiter: RateLimiter, workspaceId: string): Promise<void> {
+  const usage = await getWorkspaceUsage(workspaceId, limiter);
+  const of = (limit: number | null) => (limit === null ? 'unlimited' : String(limit));
+  context.print(`Workspace ${workspaceId} on plan ${usage.limits.plan}`);
+  context.print(`  requests this minute   ${usage.requestsThisMinute.used} / ${of(usage.requestsThisMinute.limit)}  (resets ${usage.requestsThisMinute.resetAt.toISOString()})`);
+  context.print(`  requests today (UTC)   ${usage.requestsToday.used} / ${of(usage.requestsToday.limit)}  (resets ${usage.requestsToday.resetAt.toISOString()})`);
+  context.print(`  generations this month ${usage.generationsThisMonth.used} / ${of(usage.generationsThisMonth.limit)}` +
+    `  (${usage.generationsThisMonth.reserved} reserved, resets ${usage.generationsThisMonth.resetAt.toISOString()})`);
+  context.print(`  pending posts          ${usage.pendingPosts.used} / ${of(usage.pendingPosts.limit)}`);
+}

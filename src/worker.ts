@@ -1,7 +1,7 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Sequelize } from 'sequelize';
 import { createActivities } from './activities';
-import { Config, loadConfig } from './config';
+import { Config, ConfigError, loadConfig } from './config';
 import { connectDatabase, migrate } from './db';
 import { loadSecretBox } from './domain/secrets';
 import { createLogger, Logger } from './logger';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error) => {
-    console.error(error);
+    console.error(error instanceof ConfigError ? error.message : error);
     process.exit(1);
   });
 }

@@ -1,6 +1,61 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../durations';
+import { createWebhookToken } from '../domain/admin';
 import { isTokenActive, listWebhookTokens, revokeWebhookToken, rotateWebhookToken } from '../domain/webhookTokens';
+import { parseDuration } from '../durations';
+import { ValidationError } from '../errors';
+import type { CliContext } from './context';
+
+/** Adds the `tokens` command group. */
+export function registerTokenCommands(program: Command, context: CliContext): Command {
+  const tokens = program.command('tokens').description('Manage webhook tokens, the bearer secrets callers of the API send.');
+
+  tokens
+    .command('create')
+    .description('Create a webhook token for a workspace; the token is printed once and stored only as a hash.')
+    .requiredOption('--workspace <id>', 'ID of the workspace the token acts for')
+    .option('--name <name>', 'label telling tokens apart, e.g. the calling system', 'default')
+    .option('--expires-in <duration>', 'lifetime such as 12h, 30d or 365d (default: never expires)')
+    .action(async (options: { workspace: string; name: string; expiresIn?: string }, command: Command) => {
+      const expiresAt = parseExpiry(options.expiresIn);
+      await context.open();
+
+      const { token, secret } = await createWebhookToken({ workspaceId: options.workspace, name: options.name, expiresAt });
+
+      context.print(command, {
+        json: {
+          id: token.id,
+          workspace_id: token.workspaceId,
+          name: token.name,
+          token: secret,
+          prefix: token.tokenPrefix,
+          expires_at: token.expiresAt?.toISOString() ?? null,
+          created_at: token.createdAt.toISOString(),
+        },
+        text: [
+          `Webhook token "${token.name}" created for workspace ${token.workspaceId}` +
+            (token.expiresAt ? `, expires ${token.expiresAt.toISOString()}.` : ', never expires.'),
+          '',
+          `  ${secret}`,
+          '',
+          `Send it as "Authorization: Bearer <token>". Token ID: ${token.id}.`,
+        ],
+      });
+      context.warn('Copy the token now: it will not be shown again (only its hash is stored).');
+    });
+
+  return tokens;
+}
+
+function parseExpiry(expiresIn: string | undefined): Date | null {
+  if (expiresIn === undefined) {
+    return null;
+  }
+  const ms = parseDuration(expiresIn);
+  if (!ms) {
+    throw new ValidationError([{ field: '--expires-in', message: `${expiresIn} is not a positive duration such as 12h, 30d or 365d` }]);
+  }
+  return new Date(Date.now() + ms);
+}
 
 /** What the token commands need from the CLI entry point. */
 export interface TokenCommandContext {
@@ -9,7 +64,7 @@ export interface TokenCommandContext {
   print(line: string): void;
 }
 
-/** Registers `tokens list|rotate|revoke`; `tokens create` lives with the other admin commands. */
+/** Registers `tokens list|rotate|revoke` beside `tokens create`. */
 export function registerTokenLifecycleCommands(program: Command, context: TokenCommandContext): void {
   const tokens = program.commands.find((command) => command.name() === 'tokens')
     ?? program.command('tokens').description('Manage webhook tokens');

@@ -1,7 +1,40 @@
 import type { Command } from 'commander';
+import { PLAN_NAMES } from '../db';
+import { createWorkspace } from '../domain/admin';
 import { LimitOverrides, setWorkspacePlan } from '../domain/limits';
 import type { RateLimiter } from '../domain/rateLimiter';
 import { getWorkspaceUsage } from '../domain/usage';
+import type { CliContext } from './context';
+
+/** Adds the `workspaces` command group. */
+export function registerWorkspaceCommands(program: Command, context: CliContext): Command {
+  const workspaces = program.command('workspaces').description('Manage workspaces: the tenants that own tokens, X accounts and posts.');
+
+  workspaces
+    .command('create')
+    .description('Create a workspace on a plan.')
+    .requiredOption('--name <name>', 'display name of the workspace')
+    .requiredOption('--plan <plan>', `plan that sets its limits: ${PLAN_NAMES.join(', ')}`)
+    .action(async (options: { name: string; plan: string }, command: Command) => {
+      await context.open();
+
+      const workspace = await createWorkspace({ name: options.name, plan: options.plan });
+
+      context.print(command, {
+        json: { id: workspace.id, name: workspace.name, plan: workspace.plan, created_at: workspace.createdAt.toISOString() },
+        text: [
+          `Workspace created.`,
+          `  id:   ${workspace.id}`,
+          `  name: ${workspace.name}`,
+          `  plan: ${workspace.plan}`,
+          '',
+          `Next: autotweet tokens create --workspace ${workspace.id}`,
+        ],
+      });
+    });
+
+  return workspaces;
+}
 
 /** What the workspace limit commands need from the CLI entry point. */
 export interface WorkspaceLimitCommandContext {

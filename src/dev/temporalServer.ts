@@ -43,9 +43,16 @@ export interface DevServerOptions {
   uiPort?: number;
   /** SQLite file that keeps workflows across restarts; undefined keeps them in memory. */
   dbFilename?: string;
+  /** Namespace to create besides `default`. */
+  namespace?: string;
   /** `Name=Type` pairs to register on a new database. */
   searchAttributes?: string[];
   logFile?: string;
+  /**
+   * Runs the server in a process group of its own, so a Ctrl-C in the terminal reaches only the
+   * parent, which can then stop its worker before it stops the server.
+   */
+  detached?: boolean;
 }
 
 export interface DevServer {
@@ -68,12 +75,15 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     fs.mkdirSync(path.dirname(options.dbFilename), { recursive: true });
     args.push('--db-filename', options.dbFilename);
   }
+  if (options.namespace && options.namespace !== 'default') {
+    args.push('--namespace', options.namespace);
+  }
   for (const attribute of options.searchAttributes ?? []) {
     args.push('--search-attribute', attribute);
   }
 
   const output = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', output, output] });
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', output, output], detached: options.detached ?? false });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const address = `127.0.0.1:${port}`;
 
@@ -110,6 +120,15 @@ export function freePort(): Promise<number> {
       const { port } = server.address() as net.AddressInfo;
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** Tells whether nothing listens on `port` of 127.0.0.1, by trying to listen there. */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

@@ -1,0 +1,46 @@
+/**
+ * The admin CLI `autotweet`: workspaces, webhook tokens, X accounts and notification endpoints.
+ * Reads `.env` from the working folder like the service does; `--json` prints machine-readable output.
+ */
+import { Command } from 'commander';
+import dotenv from 'dotenv';
+import { registerAccountCommands } from './accounts';
+import { CliContext } from './context';
+import { registerTokenCommands } from './tokens';
+import { registerWebhookCommands } from './webhooks';
+import { registerWorkspaceCommands } from './workspaces';
+
+/** Builds the program with every command group; commands reach the database through `context`. */
+export function buildProgram(context: CliContext): Command {
+  const program = new Command()
+    .name('autotweet')
+    .description('Administer AutoTweet webhooks: workspaces, webhook tokens, X accounts and notification endpoints.')
+    .option('--json', 'print results (and errors, on stderr) as JSON for scripts')
+    .showHelpAfterError('(add --help for usage)');
+
+  registerWorkspaceCommands(program, context);
+  registerTokenCommands(program, context);
+  registerAccountCommands(program, context);
+  registerWebhookCommands(program, context);
+  return program;
+}
+
+/** Runs one command line (`argv` as in `process.argv`) and returns the exit code. */
+export async function runCli(argv: string[], context = new CliContext()): Promise<number> {
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    return context.reportError(error, argv.includes('--json'));
+  } finally {
+    await context.close();
+  }
+}
+
+if (require.main === module) {
+  dotenv.config({ quiet: true });
+  runCli(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

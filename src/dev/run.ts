@@ -1,0 +1,137 @@
+/**
+ * `npm run dev`: runs the API and the worker in one process on the embedded defaults. It loads `.env`,
+ * validates config, applies migrations and, unless TEMPORAL_ADDRESS is set, starts a Temporal dev
+ * server with its Web UI. Ctrl-C or SIGTERM stops everything in order.
+ */
+import dotenv from 'dotenv';
+import type { Client, Connection } from '@temporalio/client';
+import { startApiServer } from '../api/server';
+import { Config, ConfigError, loadConfig } from '../config';
+import { connectDatabase, migrate } from '../db';
+import { createLogger, Logger } from '../logger';
+import { connectTemporalClient } from '../temporal/connection';
+import { installTemporalLogger } from '../temporal/logging';
+import { registerMissingSearchAttributes } from '../temporal/registerSearchAttributes';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../temporal/searchAttributes';
+import { connectWorker, createWorker } from '../worker';
+import { LocalTemporal, startLocalTemporal } from './localTemporal';
+
+/** Cleanup steps, run in reverse order of registration when the process stops. */
+type StopStep = { name: string; run: () => Promise<void> | void };
+
+async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development', name: 'dev' });
+  installTemporalLogger(logger);
+  const stopSteps: StopStep[] = [];
+  const stopAll = async () => {
+    for (const step of stopSteps.reverse()) {
+      try {
+        await step.run();
+      } catch (error) {
+        logger.error({ err: error, step: step.name }, 'stop step failed');
+      }
+    }
+  };
+
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping (press Ctrl-C again to exit at once)');
+    stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    await start(config, logger, stopSteps);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function start(config: Config, logger: Logger, stopSteps: StopStep[]): Promise<void> {
+  const sequelize = connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  stopSteps.push({ name: 'database', run: () => sequelize.close() });
+  await migrate(sequelize, logger);
+
+  let localTemporal: LocalTemporal | undefined;
+  if (!config.temporal.address) {
+    localTemporal = await startLocalTemporal(config, logger);
+    const server = localTemporal;
+    stopSteps.push({ name: 'Temporal dev server', run: () => server.stop() });
+  }
+  const address = config.temporal.address ?? localTemporal!.address;
+  const effectiveConfig: Config = { ...config, temporal: { ...config.temporal, address } };
+
+  const temporal: Client = await connectTemporalClient({ ...effectiveConfig.temporal, address });
+  stopSteps.push({ name: 'Temporal client', run: () => temporal.connection.close() });
+  if (localTemporal) {
+    const added = await registerMissingSearchAttributes(temporal.connection as Connection, config.temporal.namespace, SEARCH_ATTRIBUTE_FLAGS);
+    if (added.length > 0) {
+      logger.info({ searchAttributes: added }, 'registered search attributes');
+    }
+  }
+
+  const workerConnection = await connectWorker(effectiveConfig);
+  stopSteps.push({ name: 'worker connection', run: () => workerConnection.close() });
+  const { worker, xClients } = await createWorker({ config: effectiveConfig, logger, sequelize, connection: workerConnection });
+  stopSteps.push({ name: 'X clients', run: () => xClients.close() });
+  const workerRun = worker.run();
+  stopSteps.push({
+    name: 'worker',
+    run: async () => {
+      // The Temporal runtime also shuts workers down on SIGINT and SIGTERM, so it may have begun already.
+      if (worker.getState() === 'RUNNING') {
+        worker.shutdown();
+      }
+      await workerRun;
+    },
+  });
+  workerRun.catch((error) => {
+    logger.fatal({ err: error }, 'worker failed; stopping');
+    process.kill(process.pid, 'SIGTERM');
+  });
+
+  const api = await startApiServer({ config: effectiveConfig, logger, temporal });
+  stopSteps.push({ name: 'API', run: () => api.close() });
+
+  printBanner(config, api.url, address, localTemporal);
+}
+
+function printBanner(config: Config, apiUrl: string, temporalAddress: string, localTemporal?: LocalTemporal): void {
+  const lines = [
+    '',
+    'AutoTweet webhooks is running (API and worker in this process).',
+    `  API:              ${apiUrl}  (POST /api/webhooks/schedule, GET /healthz)`,
+    `  Temporal:         ${temporalAddress}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+    localTemporal
+      ? `  Temporal Web UI:  ${localTemporal.uiUrl}  (workflows persist in ${localTemporal.dbFilename})`
+      : '  Temporal Web UI:  wherever the server at TEMPORAL_ADDRESS serves it',
+    `  Database:         ${config.databaseUrl ? redactPassword(config.databaseUrl) : `SQLite in ${config.dataDir}`}`,
+    '',
+    'Create a workspace, a webhook token and an X account with bin/autotweet (see README.md).',
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+function redactPassword(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (url.password) {
+    url.password = '***';
+  }
+  return url.toString();
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError || error instanceof Error ? `npm run dev failed: ${error.message}` : error);
+  process.exit(1);
+});

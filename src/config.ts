@@ -101,6 +101,9 @@ const schema = Joi.object({
   OPENAI_TIMEOUT: durationDefault('30s'),
 }).unknown(true);
 
+/** Names of every environment variable the service reads; `.env.example` and the deploy files must stay within them. */
+export const CONFIG_VARIABLES: string[] = Object.keys(schema.describe().keys);
+
 /** Raised with every problem found in the environment, one per line. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

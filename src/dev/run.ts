@@ -43,7 +43,10 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'stopping (press Ctrl-C again to exit at once)');
-    stopAll().then(() => process.exit(0));
+    stopAll().then(() => {
+      console.log('Stopped.');
+      process.exit(0);
+    });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -34,9 +34,10 @@ export class FakeX {
   private nextId = 1_800_000_000_000_000_000n;
   baseUrl = '';
 
-  async start(): Promise<void> {
+  /** Listens on `port` of 127.0.0.1; 0, the default, picks a free one. */
+  async start(port = 0): Promise<void> {
     this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 

@@ -1,6 +1,7 @@
 /**
  * Starts a fake X API and a notification receiver on 127.0.0.1, to try the service end to end on a
- * machine without X credentials: `npm run fakes`, then start `npm run dev` with the settings printed.
+ * machine without X credentials: `npm run fakes`, put the settings it prints in `.env` (read by both
+ * `npm run dev` and bin/autotweet), then start `npm run dev`.
  * Ports come from FAKE_X_PORT (default 4010) and RECEIVER_PORT (default 4020).
  */
 import http from 'node:http';
@@ -32,8 +33,11 @@ async function main(): Promise<void> {
   console.log(
     [
       `Fake X API on ${fakeX.baseUrl}; notification receiver on http://127.0.0.1:${receiverPort}/hooks`,
-      'Start the service against them with:',
-      `  X_API_BASE_URL=${fakeX.baseUrl} X_APP_KEY=local-app-key X_APP_SECRET=local-app-secret ALLOW_PRIVATE_WEBHOOK_URLS=true npm run dev`,
+      'Point the service at them: add these lines to .env (npm run dev and bin/autotweet both read it), then start npm run dev.',
+      `  X_API_BASE_URL=${fakeX.baseUrl}`,
+      '  X_APP_KEY=local-app-key',
+      '  X_APP_SECRET=local-app-secret',
+      '  ALLOW_PRIVATE_WEBHOOK_URLS=true',
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );

@@ -17,3 +17,11 @@ test('duration values are milliseconds', (t) => {
   t.is(config.openai.timeoutMs, 1_500);
   t.deepEqual(config.notify.retryDelaysMs, [1_000, 2_000, 3_000]);
 });
+
+test('invalid settings are all listed', (t) => {
+  const error = t.throws(() => loadConfig({ X_REQUEST_TIMEOUT: 'soon', PORT: 'http', NOTIFY_RETRY_DELAYS: '1m,later' }));
+
+  t.regex(error.message, /X_REQUEST_TIMEOUT/);
+  t.regex(error.message, /PORT/);
+  t.regex(error.message, /NOTIFY_RETRY_DELAYS/);
+});

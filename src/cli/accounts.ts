@@ -65,10 +65,10 @@ export function registerAccountCommands(program: Command, context: CliContext): 
         ],
       });
       if (credentials.type === 'oauth1' && (!config.x.appKey || !config.x.appSecret)) {
-        context.warn('Note: X_APP_KEY and X_APP_SECRET are not set here; the worker needs them to publish with OAuth 1.0a tokens.');
+        context.warn('Note: X_APP_KEY and X_APP_SECRET are not set in this environment or .env; the worker needs them to publish with OAuth 1.0a tokens.');
       }
       if (credentials.type === 'oauth2' && !config.x.clientId) {
-        context.warn('Note: X_CLIENT_ID is not set here; the worker needs it to refresh OAuth 2.0 tokens.');
+        context.warn('Note: X_CLIENT_ID is not set in this environment or .env; the worker needs it to refresh OAuth 2.0 tokens.');
       }
     });
 

@@ -35,7 +35,7 @@ export function registerWebhookCommands(program: Command, context: CliContext): 
       const hostname = new URL(endpoint.url).hostname.replace(/^\[|\]$/g, '');
       const isPrivate = hostname === 'localhost' || (net.isIP(hostname) !== 0 && blockedAddressReason(hostname) !== undefined);
       if (isPrivate && !config.notify.allowPrivateUrls) {
-        context.warn(`Note: ${hostname} is not a public address, so deliveries to it will be refused unless the worker runs with ALLOW_PRIVATE_WEBHOOK_URLS=true.`);
+        context.warn(`Note: ${hostname} is not a public address, so the worker will reject deliveries to it unless it runs with ALLOW_PRIVATE_WEBHOOK_URLS=true (not set in this environment or .env).`);
       }
     });
 

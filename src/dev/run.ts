@@ -16,6 +16,9 @@ import { SEARCH_ATTRIBUTE_FLAGS } from '../temporal/searchAttributes';
 import { connectWorker, createWorker } from '../worker';
 import { LocalTemporal, startLocalTemporal } from './localTemporal';
 
+/** Signals this soon after the first are taken as copies of it rather than a second Ctrl-C. */
+const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
+
 /** Cleanup steps, run in reverse order of registration when the process stops. */
 type StopStep = { name: string; run: () => Promise<void> | void };
 
@@ -35,13 +38,17 @@ async function main(): Promise<void> {
     }
   };
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C can arrive several times: from the terminal and relayed by npm and tsx.
+      if (Date.now() - stoppingSince < DUPLICATE_SIGNAL_WINDOW_MS) {
+        return;
+      }
       logger.warn({ signal }, 'second signal: exiting without waiting');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, 'stopping (press Ctrl-C again to exit at once)');
     stopAll().then(() => {
       console.log('Stopped.');

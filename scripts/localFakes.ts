@@ -1,7 +1,7 @@
 /**
  * Starts a fake X API and a notification receiver on 127.0.0.1, to try the service end to end on a
- * machine without X credentials: `npm run fakes`, put the settings it prints in `.env` (read by both
- * `npm run dev` and bin/autotweet), then start `npm run dev`.
+ * machine without X credentials. Run `npm run fakes` and put the settings it prints in `.env`, which
+ * both `npm run dev` and bin/autotweet read. Then start `npm run dev`.
  * Ports come from FAKE_X_PORT (default 4010) and RECEIVER_PORT (default 4020).
  */
 import http from 'node:http';

@@ -4,7 +4,7 @@ import { FieldProblem, ValidationError } from '../errors';
 import type { CliContext } from './context';
 
 /** How long X's OAuth 2.0 user access tokens last, in seconds. */
-const OAUTH2_ACCESS_TOKEN_LIFETIME_S = 7200;
+const OAUTH2_ACCESS_TOKEN_LIFETIME_SECONDS = 7200;
 
 interface ConnectOptions {
   workspace: string;
@@ -37,7 +37,7 @@ export function registerAccountCommands(program: Command, context: CliContext): 
     .addOption(new Option('--oauth2-refresh-token <token>', 'OAuth 2.0 refresh token (offline.access scope)').env('X_OAUTH2_REFRESH_TOKEN'))
     .addOption(
       new Option('--oauth2-expires-in <seconds>', 'seconds until the OAuth 2.0 access token expires, as X returned it')
-        .default(String(OAUTH2_ACCESS_TOKEN_LIFETIME_S)),
+        .default(String(OAUTH2_ACCESS_TOKEN_LIFETIME_SECONDS)),
     )
     .action(async (options: ConnectOptions, command: Command) => {
       const credentials = parseCredentials(options);
@@ -81,11 +81,11 @@ function parseCredentials(options: ConnectOptions): XAccountCredentials {
   const hasOAuth1 = Boolean(options.oauth1AccessToken || options.oauth1AccessSecret);
   const hasOAuth2 = Boolean(options.oauth2AccessToken || options.oauth2RefreshToken);
   if (hasOAuth1 && hasOAuth2) {
-    problems.push({ field: 'credentials', message: 'give OAuth 1.0a or OAuth 2.0 tokens, not both' });
+    problems.push({ field: 'credentials', message: 'invalid: pass OAuth 1.0a or OAuth 2.0 tokens, not both' });
   } else if (!hasOAuth1 && !hasOAuth2) {
     problems.push({
       field: 'credentials',
-      message: 'missing: give --oauth1-access-token and --oauth1-access-secret, or --oauth2-access-token and --oauth2-refresh-token',
+      message: 'missing: pass --oauth1-access-token and --oauth1-access-secret, or --oauth2-access-token and --oauth2-refresh-token',
     });
   } else if (hasOAuth1) {
     requireValue(problems, options.oauth1AccessToken, '--oauth1-access-token', 'X_OAUTH1_ACCESS_TOKEN');

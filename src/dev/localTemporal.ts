@@ -12,7 +12,7 @@ export const LOCAL_TEMPORAL_PORT = 7233;
 export interface LocalTemporal {
   address: string;
   uiUrl: string;
-  /** Where the server keeps its workflows across restarts. */
+  /** SQLite file in which the server keeps its workflows across restarts. */
   dbFilename: string;
   stop(): Promise<void>;
 }

@@ -6,7 +6,7 @@
 import dotenv from 'dotenv';
 import type { Client, Connection } from '@temporalio/client';
 import { startApiServer } from '../api/server';
-import { Config, ConfigError, loadConfig } from '../config';
+import { Config, loadConfig } from '../config';
 import { connectDatabase, migrate } from '../db';
 import { createLogger, Logger } from '../logger';
 import { connectTemporalClient } from '../temporal/connection';
@@ -83,7 +83,9 @@ async function start(config: Config, logger: Logger, stopSteps: StopStep[]): Pro
   const temporal: Client = await connectTemporalClient({ ...effectiveConfig.temporal, address });
   stopSteps.push({ name: 'Temporal client', run: () => temporal.connection.close() });
   if (localTemporal) {
-    const added = await registerMissingSearchAttributes(temporal.connection as Connection, config.temporal.namespace, SEARCH_ATTRIBUTE_FLAGS);
+    // connectTemporalClient builds the client on a Connection, which has the operator service.
+    const connection = temporal.connection as Connection;
+    const added = await registerMissingSearchAttributes(connection, config.temporal.namespace, SEARCH_ATTRIBUTE_FLAGS);
     if (added.length > 0) {
       logger.info({ searchAttributes: added }, 'registered search attributes');
     }
@@ -142,6 +144,6 @@ function redactPassword(databaseUrl: string): string {
 }
 
 main().catch((error) => {
-  console.error(error instanceof ConfigError || error instanceof Error ? `npm run dev failed: ${error.message}` : error);
+  console.error(error instanceof Error ? `npm run dev failed: ${error.message}` : error);
   process.exit(1);
 });

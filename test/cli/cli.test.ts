@@ -40,7 +40,10 @@ function runCli(t: { context: { stack: TestStack; workDir: string } }, args: str
         timeout: 30_000,
       },
       (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        let code = 0;
+        if (error) {
+          code = typeof error.code === 'number' ? error.code : 1;
+        }
         resolve({ code, stdout, stderr });
       },
     );

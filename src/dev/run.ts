@@ -11,8 +11,7 @@ import { connectDatabase, migrate } from '../db';
 import { createLogger, Logger } from '../logger';
 import { connectTemporalClient } from '../temporal/connection';
 import { installTemporalLogger } from '../temporal/logging';
-import { registerMissingSearchAttributes } from '../temporal/registerSearchAttributes';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../temporal/searchAttributes';
+import { registerSearchAttributes } from '../temporal/searchAttributes';
 import { connectWorker, createWorker } from '../worker';
 import { LocalTemporal, startLocalTemporal } from './localTemporal';
 
@@ -83,9 +82,10 @@ async function start(config: Config, logger: Logger, stopSteps: StopStep[]): Pro
   const temporal: Client = await connectTemporalClient({ ...effectiveConfig.temporal, address });
   stopSteps.push({ name: 'Temporal client', run: () => temporal.connection.close() });
   if (localTemporal) {
-    // connectTemporalClient builds the client on a Connection, which has the operator service.
-    const connection = temporal.connection as Connection;
-    const added = await registerMissingSearchAttributes(connection, config.temporal.namespace, SEARCH_ATTRIBUTE_FLAGS);
+    // `temporal server start-dev --search-attribute` registers attributes only on a new database, so a
+    // dev database made before an attribute existed gets it here. connectTemporalClient builds the
+    // client on a Connection, which has the operator service.
+    const added = await registerSearchAttributes(temporal.connection as Connection, config.temporal.namespace);
     if (added.length > 0) {
       logger.info({ searchAttributes: added }, 'registered search attributes');
     }

@@ -5,8 +5,7 @@
 import dotenv from 'dotenv';
 import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../config';
-import { registerMissingSearchAttributes } from './registerSearchAttributes';
-import { SEARCH_ATTRIBUTE_FLAGS } from './searchAttributes';
+import { registerSearchAttributes, SEARCH_ATTRIBUTE_FLAGS } from './searchAttributes';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
@@ -20,7 +19,7 @@ async function main(): Promise<void> {
     apiKey: config.temporal.apiKey,
   });
   try {
-    const added = await registerMissingSearchAttributes(connection, config.temporal.namespace, SEARCH_ATTRIBUTE_FLAGS);
+    const added = await registerSearchAttributes(connection, config.temporal.namespace);
     console.log(
       added.length > 0
         ? `Registered search attributes on namespace ${config.temporal.namespace}: ${added.join(', ')}.`

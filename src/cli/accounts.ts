@@ -50,7 +50,7 @@ export function registerAccountCommands(program: Command, context: CliContext): 
         credentials,
       });
 
-      context.print(command, {
+      context.printResult(command, {
         json: {
           id: account.id,
           workspace_id: account.workspaceId,

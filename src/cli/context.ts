@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Sequelize } from 'sequelize';
 import { Config, ConfigError, loadConfig } from '../config';
 import { connectDatabase, migrate } from '../db';
+import { RateLimiter } from '../domain/rateLimiter';
 import { loadSecretBox, SecretBox } from '../domain/secrets';
 import { AppError, ValidationError } from '../errors';
 
@@ -14,7 +15,8 @@ export interface CliServices {
 
 /**
  * State shared by every command of one CLI run. Nothing touches the database until a command
- * calls `open()`, so `--help` and usage errors work without one.
+ * calls `open()`, so `--help` and usage errors work without one. It also provides the
+ * `withDatabase`, `withLimiter` and `print` that the token lifecycle and workspace limit commands take.
  */
 export class CliContext {
   private services?: Promise<CliServices>;
@@ -42,8 +44,25 @@ export class CliContext {
     await services?.sequelize.close();
   }
 
+  /** Opens the database, then runs `work`; `runCli` closes the connection afterwards. */
+  async withDatabase<T>(work: () => Promise<T>): Promise<T> {
+    await this.open();
+    return work();
+  }
+
+  /** Opens the database, then runs `work` with a rate limiter on it. */
+  async withLimiter<T>(work: (limiter: RateLimiter) => Promise<T>): Promise<T> {
+    const { sequelize } = await this.open();
+    return work(new RateLimiter(sequelize));
+  }
+
+  /** Prints one line of output. */
+  print(line: string): void {
+    this.stdout(line);
+  }
+
   /** Prints a command's result: `json` with `--json`, else the lines of `text`. */
-  print(command: Command, result: { json: unknown; text: string[] }): void {
+  printResult(command: Command, result: { json: unknown; text: string[] }): void {
     if (isJson(command)) {
       this.stdout(JSON.stringify(result.json, null, 2));
     } else {

@@ -6,9 +6,9 @@ import { Command } from 'commander';
 import dotenv from 'dotenv';
 import { registerAccountCommands } from './accounts';
 import { CliContext } from './context';
-import { registerTokenCommands } from './tokens';
+import { registerTokenCommands, registerTokenLifecycleCommands } from './tokens';
 import { registerWebhookCommands } from './webhooks';
-import { registerWorkspaceCommands } from './workspaces';
+import { registerWorkspaceCommands, registerWorkspaceLimitCommands } from './workspaces';
 
 /** Builds the program with every command group; commands reach the database through `context`. */
 export function buildProgram(context: CliContext): Command {
@@ -19,7 +19,9 @@ export function buildProgram(context: CliContext): Command {
     .showHelpAfterError('(add --help for usage)');
 
   registerWorkspaceCommands(program, context);
+  registerWorkspaceLimitCommands(program, context);
   registerTokenCommands(program, context);
+  registerTokenLifecycleCommands(program, context);
   registerAccountCommands(program, context);
   registerWebhookCommands(program, context);
   return program;

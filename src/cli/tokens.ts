@@ -21,7 +21,7 @@ export function registerTokenCommands(program: Command, context: CliContext): Co
 
       const { token, secret } = await createWebhookToken({ workspaceId: options.workspace, name: options.name, expiresAt });
 
-      context.print(command, {
+      context.printResult(command, {
         json: {
           id: token.id,
           workspace_id: token.workspaceId,

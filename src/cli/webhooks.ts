@@ -21,7 +21,7 @@ export function registerWebhookCommands(program: Command, context: CliContext): 
 
       const { endpoint, signingSecret } = await setNotificationEndpoint(secrets, { workspaceId: options.workspace, url: options.url });
 
-      context.print(command, {
+      context.printResult(command, {
         json: { id: endpoint.id, workspace_id: endpoint.workspaceId, url: endpoint.url, signing_secret: signingSecret },
         text: [
           `Notification endpoint for workspace ${endpoint.workspaceId} set to ${endpoint.url}.`,

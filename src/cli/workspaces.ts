@@ -20,7 +20,7 @@ export function registerWorkspaceCommands(program: Command, context: CliContext)
 
       const workspace = await createWorkspace({ name: options.name, plan: options.plan });
 
-      context.print(command, {
+      context.printResult(command, {
         json: { id: workspace.id, name: workspace.name, plan: workspace.plan, created_at: workspace.createdAt.toISOString() },
         text: [
           `Workspace created.`,

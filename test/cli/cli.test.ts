@@ -175,3 +175,22 @@ test.serial('launcher prints help', async (t) => {
     t.regex(run.stdout, new RegExp(`^  ${group} `, 'm'));
   }
 });
+
+test.serial('token lifecycle runs from the CLI', async (t) => {
+  const workspace = parseJson(t, (await runCli(t, ['workspaces', 'create', '--name', 'Lifecycle', '--plan', 'starter', '--json'])).stdout);
+  const token = parseJson(t, (await runCli(t, ['tokens', 'create', '--workspace', workspace.id, '--name', 'ci', '--json'])).stdout);
+
+  const list = await runCli(t, ['tokens', 'list', workspace.id]);
+  t.is(list.code, 0, list.stderr);
+  t.regex(list.stdout, new RegExp(`^${token.id} .*"ci"  active`, 'm'));
+  t.false(list.stdout.includes(token.token), 'list never shows the secret');
+
+  const revoke = await runCli(t, ['tokens', 'revoke', token.id]);
+  t.is(revoke.code, 0, revoke.stderr);
+  const response = await t.context.stack.request('POST', '/api/webhooks/schedule', { token: token.token, body: {} });
+  t.is(response.status, 401);
+
+  const show = await runCli(t, ['workspaces', 'show', workspace.id]);
+  t.is(show.code, 0, show.stderr);
+  t.regex(show.stdout, /on plan starter/);
+});

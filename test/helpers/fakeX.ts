@@ -11,12 +11,13 @@ export interface RecordedRequest {
 
 /**
  * Response of the fake to `POST /2/tweets`: a status and JSON body, a hang, a dropped connection,
- * or a created post after a delay (to catch the workflow while publishing).
+ * or a created post after a delay (to catch the workflow while publishing). Error headers may be a
+ * function, called when the response is sent (for times relative to the request).
  */
 export type TweetBehaviour =
   | { kind: 'created' }
   | { kind: 'delayed'; ms: number }
-  | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> | (() => Record<string, string>) }
   | { kind: 'hang' }
   | { kind: 'reset' };
 
@@ -28,6 +29,8 @@ export class FakeX {
   readonly requests: RecordedRequest[] = [];
   /** Answers for the next tweet calls, in order; once used up, tweets are created. */
   readonly tweetBehaviours: TweetBehaviour[] = [];
+  /** Answers for tweets with a given text, in order; they take precedence over `tweetBehaviours`. */
+  private readonly behavioursByText = new Map<string, TweetBehaviour[]>();
   /** Refresh tokens the token endpoint accepts, each once, mapped to the access token it issues. */
   readonly refreshTokens = new Map<string, string>();
   private server?: http.Server;
@@ -46,8 +49,20 @@ export class FakeX {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
-  tweetRequests(): RecordedRequest[] {
-    return this.requests.filter((request) => request.method === 'POST' && request.path === '/2/tweets');
+  /** Queues answers for the tweet calls carrying `text`, so tests running at once do not share a queue. */
+  respondToText(text: string, ...behaviours: TweetBehaviour[]): void {
+    this.behavioursByText.set(text, [...(this.behavioursByText.get(text) ?? []), ...behaviours]);
+  }
+
+  /** Every `POST /2/tweets` received, or only those carrying `text`. */
+  tweetRequests(text?: string): RecordedRequest[] {
+    return this.requests.filter(
+      (request) => request.method === 'POST' && request.path === '/2/tweets' && (text === undefined || tweetText(request) === text),
+    );
+  }
+
+  tokenRequests(): RecordedRequest[] {
+    return this.requests.filter((request) => request.method === 'POST' && request.path === '/2/oauth2/token');
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -73,7 +88,7 @@ export class FakeX {
   }
 
   private answerTweet(request: RecordedRequest, res: http.ServerResponse): void {
-    const behaviour = this.tweetBehaviours.shift() ?? { kind: 'created' };
+    const behaviour = this.behavioursByText.get(tweetText(request) ?? '')?.shift() ?? this.tweetBehaviours.shift() ?? { kind: 'created' };
     if (behaviour.kind === 'hang') {
       return;
     }
@@ -82,7 +97,8 @@ export class FakeX {
       return;
     }
     if (behaviour.kind === 'error') {
-      sendJson(res, behaviour.status, behaviour.body, behaviour.headers);
+      const headers = typeof behaviour.headers === 'function' ? behaviour.headers() : behaviour.headers;
+      sendJson(res, behaviour.status, behaviour.body, headers);
       return;
     }
     if (behaviour.kind === 'delayed') {
@@ -116,6 +132,14 @@ export class FakeX {
       scope: 'tweet.read tweet.write users.read offline.access',
       refresh_token: nextRefresh,
     });
+  }
+}
+
+function tweetText(request: RecordedRequest): string | undefined {
+  try {
+    return (JSON.parse(request.body) as { text?: string }).text;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 
 export interface ReceivedNotification {
   headers: http.IncomingHttpHeaders;
@@ -8,16 +9,24 @@ export interface ReceivedNotification {
 }
 
 /**
- * A customer's notification endpoint on 127.0.0.1: answers each request with the next status from
- * `statuses` (then 200) and records what arrived.
+ * How the receiver answers one request: a status (with optional headers, such as a `location` for a
+ * redirect), or `hang` to read the request and never answer.
+ */
+export type ReceiverResponse = number | { status: number; headers?: Record<string, string> } | 'hang';
+
+/**
+ * A customer's notification endpoint on 127.0.0.1: answers each request with the next entry of
+ * `responses` (then 200) and records what arrived and how many connections were opened.
  */
 export class NotificationReceiver {
   readonly received: ReceivedNotification[] = [];
+  /** TCP connections accepted, so tests can show that a refused delivery never connected. */
+  connections = 0;
   private server?: http.Server;
   private waiters: Array<{ count: number; resolve: () => void }> = [];
   url = '';
 
-  constructor(private readonly statuses: number[] = []) {}
+  constructor(private readonly responses: ReceiverResponse[] = []) {}
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
@@ -25,8 +34,7 @@ export class NotificationReceiver {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() });
-        res.writeHead(this.statuses.shift() ?? 200, { 'content-type': 'text/plain' });
-        res.end('ok');
+        this.answer(res, this.responses.shift() ?? 200);
         this.waiters = this.waiters.filter((waiter) => {
           if (this.received.length >= waiter.count) {
             waiter.resolve();
@@ -36,8 +44,15 @@ export class NotificationReceiver {
         });
       });
     });
+    this.server.on('connection', () => {
+      this.connections += 1;
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/autotweet`;
+    this.url = `http://127.0.0.1:${this.port}/hooks/autotweet`;
+  }
+
+  get port(): number {
+    return (this.server!.address() as AddressInfo).port;
   }
 
   /** Resolves once `count` requests have arrived, or rejects after `timeoutMs`. */
@@ -51,8 +66,31 @@ export class NotificationReceiver {
     });
   }
 
+  /** Milliseconds between consecutive requests, in arrival order. */
+  gapsMs(): number[] {
+    return this.received.slice(1).map((notification, index) => notification.receivedAt - this.received[index].receivedAt);
+  }
+
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
+
+  private answer(res: http.ServerResponse, response: ReceiverResponse): void {
+    if (response === 'hang') {
+      return;
+    }
+    const { status, headers } = typeof response === 'number' ? { status: response, headers: {} } : response;
+    res.writeHead(status, { 'content-type': 'text/plain', ...headers });
+    res.end('ok');
+  }
+}
+
+/** Verifies a notification with the `standardwebhooks` package, as a customer would; throws if the signature is invalid. */
+export function verifyNotification(signingSecret: string, notification: ReceivedNotification): { type: string; data: Record<string, any> } {
+  return new Webhook(signingSecret).verify(notification.body, {
+    'webhook-id': String(notification.headers['webhook-id']),
+    'webhook-timestamp': String(notification.headers['webhook-timestamp']),
+    'webhook-signature': String(notification.headers['webhook-signature']),
+  }) as { type: string; data: Record<string, any> };
 }

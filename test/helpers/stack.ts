@@ -3,11 +3,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import type { PublishOutcome } from '../../src/activities';
 import { createApp } from '../../src/api/app';
 import { Config, loadConfig } from '../../src/config';
-import { connectXAccount, createWebhookToken, createWorkspace, setNotificationEndpoint } from '../../src/domain/admin';
+import { connectXAccount, createWebhookToken, createWorkspace, setNotificationEndpoint, XAccountCredentials } from '../../src/domain/admin';
 import { SecretBox } from '../../src/domain/secrets';
 import { createLogger, Logger } from '../../src/logger';
+import { installTemporalLogger } from '../../src/temporal/logging';
 import { createWorker } from '../../src/worker';
 import { createTestDatabase, TestDatabase } from './database';
 import { FakeX } from './fakeX';
@@ -15,6 +17,7 @@ import { FakeX } from './fakeX';
 /** A fixed key so tests can seal and open credentials without a key file. */
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
+let isTemporalLoggerInstalled = false;
 let bundlePromise: Promise<WorkerOptions['workflowBundle']> | undefined;
 
 /**
@@ -55,12 +58,18 @@ export class TestStack {
   private workerRun?: Promise<void>;
 
   private constructor(private readonly env: Record<string, string>) {
-    this.logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
+    // Tests provoke warnings on purpose (failed deliveries, X errors); TEST_LOG_LEVEL=warn shows them.
+    this.logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'error' });
   }
 
   /** Starts the stack; `env` overrides the environment the service would read. */
   static async start(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestStack> {
     const stack = new TestStack(env);
+    if (!isTemporalLoggerInstalled) {
+      // The runtime takes one logger per process, before the first worker connection.
+      installTemporalLogger(stack.logger);
+      isTemporalLoggerInstalled = true;
+    }
     await stack.fakeX.start();
     stack.db = await createTestDatabase();
     stack.config = loadConfig({
@@ -127,8 +136,11 @@ export class TestStack {
     await this.db?.drop();
   }
 
-  /** A workspace with a webhook token and a connected OAuth 1.0a X account, optionally a notification endpoint. */
-  async createTenant(options: { notificationUrl?: string; plan?: string; xUserId?: string } = {}) {
+  /**
+   * A workspace with a webhook token and a connected X account (OAuth 1.0a unless `credentials`
+   * says otherwise), optionally a notification endpoint.
+   */
+  async createTenant(options: { notificationUrl?: string; plan?: string; xUserId?: string; credentials?: XAccountCredentials } = {}) {
     const workspace = await createWorkspace({ name: `Workspace ${crypto.randomUUID().slice(0, 8)}`, plan: options.plan ?? 'pro' });
     const { secret: token } = await createWebhookToken({ workspaceId: workspace.id, name: 'tests' });
     const xUserId = options.xUserId ?? String(1_598_765_432_109_876_543n + BigInt(crypto.randomInt(1_000_000)));
@@ -136,12 +148,29 @@ export class TestStack {
       workspaceId: workspace.id,
       xUserId,
       username: 'autotweet_test',
-      credentials: { type: 'oauth1', accessToken: `access-${xUserId}`, accessSecret: `secret-${xUserId}` },
+      credentials: options.credentials ?? { type: 'oauth1', accessToken: `access-${xUserId}`, accessSecret: `secret-${xUserId}` },
     });
     const endpoint = options.notificationUrl
       ? await setNotificationEndpoint(this.secrets, { workspaceId: workspace.id, url: options.notificationUrl })
       : undefined;
     return { workspace, token, account, xUserId, signingSecret: endpoint?.signingSecret };
+  }
+
+  /** Schedules a post through the API (at once unless `scheduledAt` is given) and fails unless it answers 201. */
+  async schedulePost(tenant: { token: string; xUserId: string }, text: string, scheduledAt = new Date().toISOString()) {
+    const response = await this.request('POST', '/api/webhooks/schedule', {
+      token: tenant.token,
+      body: { text, scheduled_at: scheduledAt, x_account_id: tenant.xUserId },
+    });
+    if (response.status !== 201) {
+      throw new Error(`Scheduling failed with ${response.status}: ${response.text}`);
+    }
+    return response.body as { id: string; workflow_id: string; scheduled_at: string };
+  }
+
+  /** Waits for a post's workflow to finish and returns its publish outcome. */
+  workflowResult(workflowId: string): Promise<PublishOutcome> {
+    return this.client.workflow.getHandle(workflowId).result();
   }
 
   /** Sends a request to the API and returns its status, headers and parsed JSON body. */

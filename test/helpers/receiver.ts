@@ -10,12 +10,13 @@ export interface ReceivedNotification {
 
 /**
  * How the receiver answers one request: a status (with optional headers, such as a `location` for a
- * redirect), or `hang` to read the request and never answer.
+ * redirect), `hang` to read the request and never answer, or `stall-body` to send a 200 status line
+ * and part of the body, then nothing more.
  */
-export type ReceiverResponse = number | { status: number; headers?: Record<string, string> } | 'hang';
+export type ReceiverResponse = number | { status: number; headers?: Record<string, string> } | 'hang' | 'stall-body';
 
 /**
- * A customer's notification endpoint on 127.0.0.1: answers each request with the next entry of
+ * A customer's notification endpoint on loopback: answers each request with the next entry of
  * `responses` (then 200) and records what arrived and how many connections were opened.
  */
 export class NotificationReceiver {
@@ -28,7 +29,8 @@ export class NotificationReceiver {
 
   constructor(private readonly responses: ReceiverResponse[] = []) {}
 
-  async start(): Promise<void> {
+  /** Listens on `host` (127.0.0.1 unless told otherwise, `::1` for IPv6 loopback) on a free port. */
+  async start(host = '127.0.0.1'): Promise<void> {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -47,8 +49,8 @@ export class NotificationReceiver {
     this.server.on('connection', () => {
       this.connections += 1;
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${this.port}/hooks/autotweet`;
+    await new Promise<void>((resolve) => this.server!.listen(0, host, resolve));
+    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${this.port}/hooks/autotweet`;
   }
 
   get port(): number {
@@ -78,6 +80,11 @@ export class NotificationReceiver {
 
   private answer(res: http.ServerResponse, response: ReceiverResponse): void {
     if (response === 'hang') {
+      return;
+    }
+    if (response === 'stall-body') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' });
+      res.write('partial');
       return;
     }
     const { status, headers } = typeof response === 'number' ? { status: response, headers: {} } : response;

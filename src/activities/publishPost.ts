@@ -240,9 +240,12 @@ export function outcomeOfSettledPost(post: ScheduledPost): PublishOutcome | unde
 }
 
 function xReason(error: ApiResponseError): string {
-  const data = error.data ?? {};
+  const data: ApiResponseError['data'] & { error_description?: string } = error.data ?? {};
   const first = Array.isArray(data.errors) ? (data.errors[0] as { message?: string } | undefined) : undefined;
-  return data.detail ?? first?.message ?? data.title ?? data.error ?? `HTTP ${error.code}`;
+  // OAuth 2.0 token errors carry `error` (a code) and `error_description` (the readable reason);
+  // twitter-api-v2 also copies the bare code into `errors[0].message`, so the description goes first.
+  const oauthReason = data.error_description ? `${data.error}: ${data.error_description}` : undefined;
+  return data.detail ?? oauthReason ?? first?.message ?? data.title ?? data.error ?? `HTTP ${error.code}`;
 }
 
 function isUsageCapped(error: ApiResponseError): boolean {

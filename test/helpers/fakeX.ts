@@ -115,7 +115,7 @@ export class FakeX {
   }
 
   private answerToken(request: RecordedRequest, res: http.ServerResponse): void {
-    const form = new URLSearchParams(request.body);
+    const form = tokenForm(request);
     const refreshToken = form.get('refresh_token') ?? '';
     const accessToken = this.refreshTokens.get(refreshToken);
     if (form.get('grant_type') !== 'refresh_token' || !accessToken) {
@@ -133,6 +133,19 @@ export class FakeX {
       refresh_token: nextRefresh,
     });
   }
+}
+
+/**
+ * The fields of a token request. OAuth 2.0 specifies a form body, but twitter-api-v2 1.29 sends
+ * JSON to `/2/oauth2/token` (its body-type detection tests `url.password`, not the path) and X
+ * accepts that, so the fake reads both.
+ */
+export function tokenForm(request: RecordedRequest): URLSearchParams {
+  if (String(request.headers['content-type']).startsWith('application/json')) {
+    const fields = JSON.parse(request.body) as Record<string, string>;
+    return new URLSearchParams(Object.entries(fields).filter(([, value]) => typeof value === 'string'));
+  }
+  return new URLSearchParams(request.body);
 }
 
 function tweetText(request: RecordedRequest): string | undefined {

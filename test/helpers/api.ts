@@ -1,6 +1,8 @@
 import { ChildProcess, fork } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ExecutionContext } from 'ava';
+import { QueryTypes } from 'sequelize';
 import { createApp } from '../../src/api/app';
 import { Clock, RateLimiter } from '../../src/domain/rateLimiter';
 import type { TestStack } from './stack';
@@ -70,4 +72,38 @@ export async function send(url: string, method: string, path: string, options: {
   const response = await fetch(`${url}${path}`, { method, headers, body });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined, text };
+}
+
+/** Asserts the error body every API error shares, `{ error: { code, message, details? } }`, and returns it. */
+export function assertErrorBody(t: ExecutionContext, response: { status: number; body: any; text: string }, status: number, code: string) {
+  t.is(response.status, status, response.text);
+  t.is(response.body?.error?.code, code, response.text);
+  t.is(typeof response.body?.error?.message, 'string');
+  t.true(response.body.error.message.length > 0);
+  return response.body.error as { code: string; message: string; details?: Array<{ field: string; message: string }> };
+}
+
+/** Formats an instant in ISO 8601 at a fixed offset from UTC, such as `2027-03-10T14:30:00+05:30`. */
+export function isoWithOffset(instant: Date, offsetMinutes: number): string {
+  const local = new Date(instant.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 19);
+  if (offsetMinutes === 0) {
+    return `${local}Z`;
+  }
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');
+  const minutes = String(Math.abs(offsetMinutes) % 60).padStart(2, '0');
+  return `${local}${sign}${hours}:${minutes}`;
+}
+
+/**
+ * Reads a scheduled post's row as MariaDB stores it, formatted by the server itself so neither the
+ * driver nor the process timezone takes part: `scheduled_at` as `YYYY-MM-DD HH:MM:SS.ffffff` and
+ * `text` as the hex of its bytes.
+ */
+export async function storedPost(stack: TestStack, postId: string): Promise<{ scheduledAt: string; textBytes: Buffer }> {
+  const [row] = await stack.db.sequelize.query<{ scheduled_at: string; text_hex: string }>(
+    "SELECT DATE_FORMAT(scheduled_at, '%Y-%m-%d %H:%i:%s.%f') AS scheduled_at, HEX(text) AS text_hex FROM scheduled_posts WHERE id = ?",
+    { replacements: [postId], type: QueryTypes.SELECT },
+  );
+  return { scheduledAt: row.scheduled_at, textBytes: Buffer.from(row.text_hex, 'hex') };
 }

@@ -65,11 +65,6 @@ export class TestStack {
   /** Starts the stack; `env` overrides the environment the service would read. */
   static async start(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestStack> {
     const stack = new TestStack(env);
-    if (!isTemporalLoggerInstalled) {
-      // The runtime takes one logger per process, before the first worker connection.
-      installTemporalLogger(stack.logger);
-      isTemporalLoggerInstalled = true;
-    }
     await stack.fakeX.start();
     stack.db = await createTestDatabase();
     stack.config = loadConfig({
@@ -106,6 +101,12 @@ export class TestStack {
   }
 
   async startWorker(): Promise<void> {
+    if (!isTemporalLoggerInstalled) {
+      // The runtime takes one logger per process, before its first connection. Installed only
+      // when a worker starts: an installed runtime that never connects keeps the process alive.
+      installTemporalLogger(this.logger);
+      isTemporalLoggerInstalled = true;
+    }
     this.workerConnection = await NativeConnection.connect({ address: temporalAddress() });
     const { worker } = await createWorker({
       config: this.config,

@@ -12,6 +12,14 @@ import { countPendingPosts } from './usage';
 /** Seconds a caller at the pending-post limit is told to wait; a place frees only when a post finishes. */
 const PENDING_LIMIT_RETRY_AFTER_SECONDS = 60;
 
+/**
+ * How long the API waits for Temporal to accept a workflow start. Without a deadline the client
+ * retries an unreachable server for about 20 s (measured with @temporalio/client 1.24 defaults).
+ * If a start does reach the server after the deadline, its workflow finds no post row and ends
+ * without publishing.
+ */
+const START_DEADLINE_MS = 5_000;
+
 export interface SchedulingContext {
   temporal: Client;
   taskQueue: string;
@@ -41,15 +49,17 @@ export async function schedulePost(
   }).catch((error) => rejectDuplicateExternalId(error, request.workspace.id, request.externalId));
 
   try {
-    await startPostWorkflow(context.temporal, {
-      taskQueue: context.taskQueue,
-      postId: post.id,
-      workspaceId: post.workspaceId,
-      xAccountId: account.xUserId,
-      text: post.text,
-      scheduledAt: post.scheduledAt,
-      notifyRetryDelaysMs: context.notifyRetryDelaysMs,
-    });
+    await context.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+      startPostWorkflow(context.temporal, {
+        taskQueue: context.taskQueue,
+        postId: post.id,
+        workspaceId: post.workspaceId,
+        xAccountId: account.xUserId,
+        text: post.text,
+        scheduledAt: post.scheduledAt,
+        notifyRetryDelaysMs: context.notifyRetryDelaysMs,
+      }),
+    );
   } catch (error) {
     context.logger.error({ err: error, postId: post.id, workspaceId: request.workspace.id }, 'could not start the post workflow');
     await post.destroy();

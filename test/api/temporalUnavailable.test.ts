@@ -1,0 +1,78 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import anyTest, { ExecutionContext, TestFn } from 'ava';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../../src/api/app';
+import { ScheduledPost } from '../../src/db';
+import { assertErrorBody } from '../helpers/api';
+import { temporalAddress, TestStack } from '../helpers/stack';
+
+const test = anyTest as TestFn<{ stack: TestStack }>;
+
+test.before(async (t) => {
+  t.context.stack = await TestStack.start({}, { worker: false });
+});
+
+test.after.always(async (t) => {
+  await t.context.stack?.stop();
+});
+
+/** A port on 127.0.0.1 that nothing listens on: bound by us, then released. */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Serves the API with `temporal` as its Temporal client and returns its base URL. */
+async function serveApi(t: ExecutionContext<{ stack: TestStack }>, temporal: Client): Promise<string> {
+  const { stack } = t.context;
+  const server = http.createServer(createApp({ config: stack.config, logger: stack.logger, temporal }).callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await temporal.connection.close();
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function scheduleThrough(t: ExecutionContext<{ stack: TestStack }>, apiUrl: string) {
+  const tenant = await t.context.stack.createTenant();
+  const started = Date.now();
+  const response = await fetch(`${apiUrl}/api/webhooks/schedule`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'Nobody will run this', scheduled_at: new Date(Date.now() + 60_000).toISOString(), x_account_id: tenant.xUserId }),
+  });
+  const text = await response.text();
+  return { tenant, elapsedMs: Date.now() - started, response: { status: response.status, headers: response.headers, body: JSON.parse(text), text } };
+}
+
+test('closed Temporal port gets 503 and leaves no post', async (t) => {
+  // A lazy connection: Connection.connect would fail at start-up, before the API could answer.
+  const temporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await closedPort()}` }) });
+  const apiUrl = await serveApi(t, temporal);
+
+  const { tenant, elapsedMs, response } = await scheduleThrough(t, apiUrl);
+
+  t.log(`answered ${response.status} after ${elapsedMs} ms`);
+  assertErrorBody(t, response, 503, 'scheduler_unavailable');
+  t.is(response.headers.get('retry-after'), '5');
+  t.true(elapsedMs < 10_000, `took ${elapsedMs} ms`);
+  t.is(await ScheduledPost.count({ where: { workspaceId: tenant.workspace.id } }), 0);
+});
+
+test('rejected workflow start gets 503 and leaves no post', async (t) => {
+  // The real server rejects a start in a namespace that does not exist.
+  const connection = await Connection.connect({ address: temporalAddress() });
+  const apiUrl = await serveApi(t, new Client({ connection, namespace: 'no-such-namespace' }));
+
+  const { tenant, elapsedMs, response } = await scheduleThrough(t, apiUrl);
+
+  t.log(`answered ${response.status} after ${elapsedMs} ms`);
+  assertErrorBody(t, response, 503, 'scheduler_unavailable');
+  t.is(await ScheduledPost.count({ where: { workspaceId: tenant.workspace.id } }), 0);
+});

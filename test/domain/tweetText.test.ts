@@ -1,0 +1,82 @@
+import test from 'ava';
+import { checkTweetText, MAX_WEIGHTED_LENGTH } from '../../src/domain/tweetText';
+
+function weightedLength(text: string): number {
+  const result = checkTweetText(text);
+  if (!result.ok) {
+    throw new Error(`${JSON.stringify(text)} was rejected: ${result.message}`);
+  }
+  return result.weightedLength;
+}
+
+function rejection(text: string): string {
+  const result = checkTweetText(text);
+  if (result.ok) {
+    throw new Error(`${JSON.stringify(text)} was accepted`);
+  }
+  return result.message;
+}
+
+test('maximum is 280', (t) => {
+  t.is(MAX_WEIGHTED_LENGTH, 280);
+});
+
+test('Latin letters count one each', (t) => {
+  t.is(weightedLength('a'.repeat(280)), 280);
+  t.is(rejection('a'.repeat(281)), 'is 281 characters as X counts them; the maximum is 280');
+});
+
+test('CJK characters count two each', (t) => {
+  t.is(weightedLength('あ'.repeat(140)), 280);
+  t.is(rejection('あ'.repeat(141)), 'is 282 characters as X counts them; the maximum is 280');
+});
+
+test('emoji count two each', (t) => {
+  t.is(weightedLength('🚀'), 2);
+  t.is(weightedLength('👩🏽‍💻'), 2);
+  t.is(weightedLength('🚀'.repeat(140)), 280);
+  t.truthy(rejection('🚀'.repeat(141)));
+});
+
+test('URLs count 23 whatever their length', (t) => {
+  t.is(weightedLength('https://example.com/a/very/long/path/that/goes/on/and/on?with=query'), 23);
+  t.is(weightedLength('example.com'), 23);
+  t.is(weightedLength(`${'a'.repeat(256)} https://example.com/${'x'.repeat(100)}`), 280);
+});
+
+test('text is normalised to NFC', (t) => {
+  const result = checkTweetText('Cafe\u0301');
+
+  t.true(result.ok);
+  t.is(result.ok && result.text, 'Café');
+  t.is(result.ok && result.weightedLength, 4);
+});
+
+test('supplementary characters are kept intact', (t) => {
+  const text = '𠀋 👩🏽‍💻 ship it 🚀';
+  const result = checkTweetText(text);
+
+  t.true(result.ok);
+  t.is(result.ok && result.text, text);
+});
+
+test('blank and invisible text rejected', (t) => {
+  for (const text of ['', ' ', '\n\t  \r\n', '\u200b', '\u200b\u200c\u200d', '\u2060', '\ufeff', '\u3164', '\u2800', '\u00a0\u3000']) {
+    t.is(rejection(text), 'must contain visible characters', JSON.stringify(text));
+  }
+});
+
+test('NUL rejected', (t) => {
+  t.is(rejection('before\u0000after'), 'must not contain NUL characters');
+});
+
+test('lone surrogates rejected', (t) => {
+  for (const text of ['\ud800', 'a\udc00b', 'ends with \ud83d']) {
+    t.is(rejection(text), 'must not contain lone UTF-16 surrogates', JSON.stringify(text));
+  }
+});
+
+test('visible text with spaces accepted', (t) => {
+  t.is(weightedLength('  hello  '), 9);
+  t.is(weightedLength('\u200bx'), 2, 'twitter-text counts invisible characters beside visible ones');
+});

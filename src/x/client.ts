@@ -42,6 +42,11 @@ export class XClientFactory {
         const original = new URL(params.url.startsWith('http') ? params.url : `https://${params.url}`);
         params.url = `${base.origin}${basePath}${original.pathname}${original.search}`;
         params.timeout ??= settings.requestTimeoutMs;
+        if (original.pathname.startsWith('/2/oauth2/')) {
+          // OAuth 2.0 token requests are form-encoded (RFC 6749, section 6). twitter-api-v2 1.29
+          // sends them as JSON because its body-type check reads `url.password` instead of the path.
+          params.forceBodyMode = 'url';
+        }
       },
     };
   }

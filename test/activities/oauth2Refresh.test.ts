@@ -14,7 +14,7 @@ test.after.always(async (t) => {
   await t.context.stack?.stop();
 });
 
-/** A tenant whose OAuth 2.0 access token expired a minute ago; the fake X accepts `refreshToken` once, if registered. */
+/** Creates a tenant whose OAuth 2.0 access token expired a minute ago, and registers its refresh token with the fake X if accepted. */
 async function expiredTenant(stack: TestStack, name: string, options: { isRefreshAccepted: boolean }) {
   const refreshToken = `refresh-${name}`;
   if (options.isRefreshAccepted) {
@@ -43,7 +43,8 @@ test('expired token is refreshed before publishing', async (t) => {
   const [tweet] = stack.fakeX.tweetRequests(text);
   t.truthy(refresh);
   t.is(refresh.headers.authorization, `Basic ${Buffer.from('test-client-id:test-client-secret').toString('base64')}`);
-  t.is(tokenForm(refresh).get('grant_type'), 'refresh_token');
+  t.regex(String(refresh.headers['content-type']), /^application\/x-www-form-urlencoded/);
+  t.is(new URLSearchParams(refresh.body).get('grant_type'), 'refresh_token');
   t.true(refresh.receivedAt <= tweet.receivedAt);
   t.is(tweet.headers.authorization, 'Bearer access-solo-new');
 

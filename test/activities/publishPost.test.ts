@@ -16,7 +16,7 @@ test.after.always(async (t) => {
 });
 
 /**
- * Publishes `text` at once while the fake X answers with `behaviours`, waits for the workflow to
+ * Publishes `text` at once while the fake X responds with `behaviours`, waits for the workflow to
  * finish (so no retry can still be on its way) and returns the post and the tweet calls X received.
  */
 async function publishWith(t: ExecutionContext<{ stack: TestStack }>, text: string, behaviours: TweetBehaviour[], notificationUrl?: string) {

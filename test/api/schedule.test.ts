@@ -8,7 +8,7 @@ const test = anyTest as TestFn<{ stack: TestStack; tenant: Tenant }>;
 
 const PATH = '/api/webhooks/schedule';
 
-// No worker: accepted posts start workflows that nobody runs, so nothing is published.
+// No worker runs, so accepted posts start workflows that never publish.
 test.before(async (t) => {
   t.context.stack = await TestStack.start({}, { worker: false });
   t.context.tenant = await t.context.stack.createTenant();
@@ -18,7 +18,7 @@ test.after.always(async (t) => {
   await t.context.stack?.stop();
 });
 
-/** A valid body one hour ahead, with `overrides` applied (a key set to undefined is left out). */
+/** Builds a valid body one hour ahead with `overrides` applied; a key set to undefined is left out. */
 function body(t: ExecutionContext<{ tenant: Tenant }>, overrides: Record<string, unknown> = {}) {
   return JSON.parse(JSON.stringify({
     text: 'Scheduled through the API',

@@ -17,7 +17,7 @@ test.after.always(async (t) => {
   await t.context.stack?.stop();
 });
 
-/** A port on 127.0.0.1 that nothing listens on: bound by us, then released. */
+/** Finds a port on 127.0.0.1 that nothing listens on, by binding it and releasing it. */
 async function closedPort(): Promise<number> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -52,7 +52,7 @@ async function scheduleThrough(t: ExecutionContext<{ stack: TestStack }>, apiUrl
 }
 
 test('closed Temporal port gets 503 and leaves no post', async (t) => {
-  // A lazy connection: Connection.connect would fail at start-up, before the API could answer.
+  // A lazy connection, because Connection.connect would fail at start-up before the API could respond.
   const temporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await closedPort()}` }) });
   const apiUrl = await serveApi(t, temporal);
 

@@ -29,7 +29,7 @@ export class FakeX {
   readonly requests: RecordedRequest[] = [];
   /** Answers for the next tweet calls, in order; once used up, tweets are created. */
   readonly tweetBehaviours: TweetBehaviour[] = [];
-  /** Answers for tweets with a given text, in order; they take precedence over `tweetBehaviours`. */
+  /** Responses for tweets with a given text, in order, used before `tweetBehaviours`. */
   private readonly behavioursByText = new Map<string, TweetBehaviour[]>();
   /** Refresh tokens the token endpoint accepts, each once, mapped to the access token it issues. */
   readonly refreshTokens = new Map<string, string>();
@@ -54,7 +54,7 @@ export class FakeX {
     this.behavioursByText.set(text, [...(this.behavioursByText.get(text) ?? []), ...behaviours]);
   }
 
-  /** Every `POST /2/tweets` received, or only those carrying `text`. */
+  /** Returns every `POST /2/tweets` received, or only those carrying `text`. */
   tweetRequests(text?: string): RecordedRequest[] {
     return this.requests.filter(
       (request) => request.method === 'POST' && request.path === '/2/tweets' && (text === undefined || tweetText(request) === text),
@@ -136,9 +136,8 @@ export class FakeX {
 }
 
 /**
- * The fields of a token request. OAuth 2.0 specifies a form body, but twitter-api-v2 1.29 sends
- * JSON to `/2/oauth2/token` (its body-type detection tests `url.password`, not the path) and X
- * accepts that, so the fake reads both.
+ * Reads the fields of a token request from its form body, or from JSON, which twitter-api-v2 1.29
+ * sends to `/2/oauth2/token` unless the client forces a form body.
  */
 export function tokenForm(request: RecordedRequest): URLSearchParams {
   if (String(request.headers['content-type']).startsWith('application/json')) {

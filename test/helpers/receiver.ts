@@ -9,15 +9,15 @@ export interface ReceivedNotification {
 }
 
 /**
- * How the receiver answers one request: a status (with optional headers, such as a `location` for a
+ * Response of the receiver to one request: a status (with optional headers, such as a `location` for a
  * redirect), `hang` to read the request and never answer, or `stall-body` to send a 200 status line
  * and part of the body, then nothing more.
  */
 export type ReceiverResponse = number | { status: number; headers?: Record<string, string> } | 'hang' | 'stall-body';
 
 /**
- * A customer's notification endpoint on loopback: answers each request with the next entry of
- * `responses` (then 200) and records what arrived and how many connections were opened.
+ * A customer's notification endpoint on loopback. It responds to each request with the next entry
+ * of `responses` (then 200) and records what arrived and how many connections were opened.
  */
 export class NotificationReceiver {
   readonly received: ReceivedNotification[] = [];
@@ -29,7 +29,7 @@ export class NotificationReceiver {
 
   constructor(private readonly responses: ReceiverResponse[] = []) {}
 
-  /** Listens on `host` (127.0.0.1 unless told otherwise, `::1` for IPv6 loopback) on a free port. */
+  /** Listens on a free port of `host`: 127.0.0.1 by default, `::1` for IPv6 loopback. */
   async start(host = '127.0.0.1'): Promise<void> {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];

@@ -138,8 +138,8 @@ export class TestStack {
   }
 
   /**
-   * A workspace with a webhook token and a connected X account (OAuth 1.0a unless `credentials`
-   * says otherwise), optionally a notification endpoint.
+   * Creates a workspace with a webhook token and a connected X account (OAuth 1.0a unless
+   * `credentials` are given), optionally with a notification endpoint.
    */
   async createTenant(options: { notificationUrl?: string; plan?: string; xUserId?: string; credentials?: XAccountCredentials } = {}) {
     const workspace = await createWorkspace({ name: `Workspace ${crypto.randomUUID().slice(0, 8)}`, plan: options.plan ?? 'pro' });
@@ -157,7 +157,7 @@ export class TestStack {
     return { workspace, token, account, xUserId, signingSecret: endpoint?.signingSecret };
   }
 
-  /** Schedules a post through the API (at once unless `scheduledAt` is given) and fails unless it answers 201. */
+  /** Schedules a post through the API (for now unless `scheduledAt` is given); throws unless the status is 201. */
   async schedulePost(tenant: { token: string; xUserId: string }, text: string, scheduledAt = new Date().toISOString()) {
     const response = await this.request('POST', '/api/webhooks/schedule', {
       token: tenant.token,

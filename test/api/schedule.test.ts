@@ -11,6 +11,10 @@ const PATH = '/api/webhooks/schedule';
 // No worker runs, so accepted posts start workflows that never publish.
 test.before(async (t) => {
   t.context.stack = await TestStack.start({}, { worker: false });
+});
+
+// A workspace per test keeps every test under the per-workspace request limit.
+test.beforeEach(async (t) => {
   t.context.tenant = await t.context.stack.createTenant();
 });
 

@@ -118,9 +118,9 @@ test('bodies that are not a JSON object get 4xx', async (t) => {
   const cases: Array<[string, string, string, number, string]> = [
     ['truncated JSON', 'application/json', '{"text": "cut off', 400, 'invalid_json'],
     ['JSON array', 'application/json', JSON.stringify([body(t)]), 400, 'invalid_body'],
-    ['JSON string', 'application/json', '"hello"', 400, 'invalid_json'],
-    ['JSON null', 'application/json', 'null', 400, 'invalid_json'],
-    ['empty body', 'application/json', '', 400, 'validation_failed'],
+    ['JSON string', 'application/json', '"hello"', 400, 'invalid_body'],
+    ['JSON null', 'application/json', 'null', 400, 'invalid_body'],
+    ['empty body', 'application/json', '', 400, 'invalid_body'],
     ['text/plain', 'text/plain', JSON.stringify(body(t)), 415, 'unsupported_media_type'],
     ['form body', 'application/x-www-form-urlencoded', 'text=hi', 415, 'unsupported_media_type'],
   ];

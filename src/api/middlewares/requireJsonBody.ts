@@ -2,7 +2,8 @@ import bodyParser from 'koa-bodyparser';
 import type { Context, Next } from 'koa';
 import { AppError } from '../../errors';
 
-const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', strict: true });
+// Not strict: scalars such as "hello" parse, so the check below can say the body must be an object.
+const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', strict: false });
 
 /**
  * Parses a JSON body and requires it to be a JSON object: other media types get 415, malformed or

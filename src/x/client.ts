@@ -1,16 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ITwitterApiClientPlugin, TwitterApi } from 'twitter-api-v2';
+import type { Config } from '../config';
 
-export interface XClientSettings {
-  /** Origin every X call goes to instead of the library's own (`https://api.x.com`). */
-  apiBaseUrl: string;
-  requestTimeoutMs: number;
-  appKey?: string;
-  appSecret?: string;
-  clientId?: string;
-  clientSecret?: string;
-}
+/** The X settings from config; `apiBaseUrl` replaces the library's own origin (`https://api.x.com`). */
+export type XClientSettings = Config['x'];
 
 export interface OAuth1Credentials {
   accessToken: string;

@@ -6,7 +6,7 @@ import type { SecretBox } from '../domain/secrets';
 import type { Logger } from '../logger';
 import { MissingAppCredentialsError, OAuth1Credentials, OAuth2Credentials, XClientFactory } from '../x/client';
 
-/** What became of a publish; the workflow turns it into a notification. */
+/** The result of a publish, which the workflow turns into a notification. */
 export type PublishOutcome =
   | { status: 'published'; tweetId: string; publishedAt: string }
   | { status: 'failed' | 'unknown'; code: string; reason: string };
@@ -20,13 +20,13 @@ export interface PublishDependencies {
   lateLimitMs: number;
 }
 
-/** Refresh an OAuth 2.0 access token this long before X says it expires. */
+/** Margin before an OAuth 2.0 access token's expiry at which it is refreshed. */
 const REFRESH_MARGIN_MS = 60_000;
 
 /**
  * Creates the publish activity. It sends a post to X at most once: the row moves from `scheduled`
- * to `publishing` before the call, so a retry that finds `publishing` knows a call may have gone
- * out and marks the post `unknown` instead of sending it again.
+ * to `publishing` before the call, so a retry that finds `publishing` treats the call as possibly sent
+ * and marks the post `unknown` instead of sending it again.
  */
 export function createPublishPost(deps: PublishDependencies) {
   const { logger } = deps;

@@ -2,7 +2,7 @@ import bodyParser from 'koa-bodyparser';
 import type { Context, Next } from 'koa';
 import { AppError } from '../../errors';
 
-// Not strict: scalars such as "hello" parse, so the check below can say the body must be an object.
+// Not strict: scalars such as "hello" parse, so the check below reports that the body must be an object.
 const parseJson = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', strict: false });
 
 /**

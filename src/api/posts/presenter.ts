@@ -1,6 +1,6 @@
 import type { DeliveryAttempt, ScheduledPost, XAccount } from '../../db';
 
-/** The JSON shape of a scheduled post; the only path from the model to API output. */
+/** Renders a scheduled post as API JSON; the only path from the model to API output. */
 export function presentPost(post: ScheduledPost, account: Pick<XAccount, 'xUserId' | 'username'>) {
   return {
     id: post.id,

@@ -2,7 +2,7 @@ import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, 
 
 /**
  * Where a scheduled post is in its life. `publishing` is set just before the call to X;
- * `unknown` means X never answered that call, so nobody can tell whether the post is on X.
+ * `unknown` means X never answered that call, so whether the post is on X cannot be known here.
  */
 export const POST_STATUSES = ['scheduled', 'publishing', 'published', 'failed', 'unknown', 'cancelled'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];

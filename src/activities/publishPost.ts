@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { Sequelize, Transaction } from 'sequelize';
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { ScheduledPost, XAccount } from '../db';
+import { serializeOnSqlite } from '../db/serialize';
 import type { SecretBox } from '../domain/secrets';
 import type { Logger } from '../logger';
 import { MissingAppCredentialsError, OAuth1Credentials, OAuth2Credentials, XClientFactory } from '../x/client';
@@ -122,7 +123,7 @@ export function createPublishPost(deps: PublishDependencies) {
    */
   async function refreshAccessToken(accountId: string, force: boolean): Promise<string> {
     const isSqlite = deps.sequelize.getDialect() === 'sqlite';
-    return deps.sequelize.transaction(
+    return serializeOnSqlite(deps.sequelize, () => deps.sequelize.transaction(
       { type: isSqlite ? Transaction.TYPES.IMMEDIATE : undefined },
       async (transaction) => {
         const account = await XAccount.findByPk(accountId, { transaction, lock: isSqlite ? undefined : transaction.LOCK.UPDATE });
@@ -145,7 +146,7 @@ export function createPublishPost(deps: PublishDependencies) {
         logger.info({ xAccountId: account.id, xUserId: account.xUserId }, 'X access token refreshed');
         return refreshed.accessToken;
       },
-    );
+    ));
   }
 
   /** Errors while preparing the client: nothing was sent to X, so transient ones may be retried. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Options, QueryInterface, Sequelize } from 'sequelize';
+import { Options, QueryInterface, Sequelize, Transaction } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import type { Logger } from '../logger';
 import { MIGRATIONS } from './migrations';
@@ -53,8 +53,12 @@ export function connectDatabase(options: { databaseUrl?: string; dataDir: string
       ...common,
       dialect: 'sqlite',
       storage: path.join(options.dataDir, 'autotweet.sqlite'),
-      // SQLite allows one writer at a time; waiting beats failing with SQLITE_BUSY.
-      retry: { max: 10, match: [/SQLITE_BUSY/] },
+      // SQLite allows one writer at a time. An IMMEDIATE transaction takes the write lock at BEGIN,
+      // so two processes never deadlock upgrading their locks. A statement that meets another
+      // writer fails with SQLITE_BUSY and is retried here, in JavaScript: a busy timeout would park
+      // libuv threads, and a few parked threads starve the transaction that holds the lock.
+      transactionType: Transaction.TYPES.IMMEDIATE,
+      retry: { max: 30, match: [/SQLITE_BUSY/] },
     });
   }
   const models = [
@@ -78,6 +82,10 @@ export async function migrate(sequelize: Sequelize, logger?: Logger): Promise<st
     storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
     logger: undefined,
   });
+  if (sequelize.getDialect() === 'sqlite') {
+    // The write-ahead log lets readers and the one writer proceed together; the mode is stored in the file.
+    await sequelize.query('PRAGMA journal_mode = WAL');
+  }
   const applied = await umzug.up();
   for (const migration of applied) {
     logger?.info({ migration: migration.name }, 'migration applied');

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Op, Sequelize, UniqueConstraintError } from 'sequelize';
 import { GenerationReservation, GenerationUsage, Plan, Workspace } from '../db';
+import { serializeOnSqlite } from '../db/serialize';
 import { AppError } from '../errors';
 
 /** A workspace's generation quota for one calendar month (UTC). */
@@ -82,7 +83,7 @@ export async function reserveGenerations(input: {
   const limit = await generationLimit(workspace);
   await ensureUsageRow(workspace.id, month);
   const reservation: Reservation = { id: crypto.randomUUID(), workspaceId: workspace.id, month, count };
-  const isReserved = await sequelizeOf().transaction(async (transaction) => {
+  const isReserved = await serializeOnSqlite(sequelizeOf(), () => sequelizeOf().transaction(async (transaction) => {
     const fits = limit === null ? {} : { [Op.and]: [Sequelize.where(Sequelize.literal('used + reserved'), { [Op.lte]: limit - count })] };
     const [updated] = await GenerationUsage.update(
       { reserved: Sequelize.literal(`reserved + ${count}`) },
@@ -93,7 +94,7 @@ export async function reserveGenerations(input: {
     }
     await GenerationReservation.create({ id: reservation.id, workspaceId: workspace.id, month, variantCount: count }, { transaction });
     return true;
-  });
+  }));
   if (!isReserved) {
     throw quotaExceededError(await getGenerationUsage(workspace, now), count, now);
   }
@@ -102,7 +103,7 @@ export async function reserveGenerations(input: {
 
 /** Charges a reservation once its variants are delivered. */
 export async function chargeGenerations(reservation: Reservation): Promise<void> {
-  await sequelizeOf().transaction(async (transaction) => {
+  await serializeOnSqlite(sequelizeOf(), () => sequelizeOf().transaction(async (transaction) => {
     const deleted = await GenerationReservation.destroy({ where: { id: reservation.id }, transaction });
     // When a stale sweep has already released this reservation, charge without releasing it twice.
     const reserved = deleted === 1 ? Sequelize.literal(`reserved - ${reservation.count}`) : Sequelize.literal('reserved');
@@ -110,12 +111,12 @@ export async function chargeGenerations(reservation: Reservation): Promise<void>
       { used: Sequelize.literal(`used + ${reservation.count}`), reserved },
       { where: { workspaceId: reservation.workspaceId, month: reservation.month }, transaction },
     );
-  });
+  }));
 }
 
 /** Releases a failed call's reservation, so its variants count nothing. */
 export async function releaseGenerations(reservation: Reservation): Promise<void> {
-  await sequelizeOf().transaction(async (transaction) => {
+  await serializeOnSqlite(sequelizeOf(), () => sequelizeOf().transaction(async (transaction) => {
     const deleted = await GenerationReservation.destroy({ where: { id: reservation.id }, transaction });
     if (deleted === 1) {
       await GenerationUsage.update(
@@ -123,7 +124,7 @@ export async function releaseGenerations(reservation: Reservation): Promise<void
         { where: { workspaceId: reservation.workspaceId, month: reservation.month }, transaction },
       );
     }
-  });
+  }));
 }
 
 /**

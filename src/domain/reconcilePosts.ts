@@ -11,6 +11,9 @@ const MISSING_WORKFLOW_GRACE_MS = 60_000;
 
 type WorkflowState = WorkflowExecutionStatusName | 'NOT_FOUND';
 
+/** How long a read waits for Temporal before showing posts as stored. */
+const WORKFLOW_CHECK_DEADLINE_MS = 2_000;
+
 /** Failure codes of posts whose workflows closed without running their own code to the end. */
 const ABORTED_WORKFLOWS = {
   TERMINATED: { code: 'workflow_terminated', ended: 'was terminated' },
@@ -25,13 +28,20 @@ function isPending(post: ScheduledPost): boolean {
 /**
  * Brings a `scheduled` or `publishing` post in line with its workflow when the workflow ended
  * without running its own code: terminated, timed out, failed or missing. Other posts are left
- * alone. Returns the post, updated in place.
+ * alone, and so is this one when Temporal does not answer in time (logged). Returns the post,
+ * updated in place.
  */
 export async function reconcilePost(temporal: Client, post: ScheduledPost, logger: Logger): Promise<ScheduledPost> {
   if (!isPending(post)) {
     return post;
   }
-  const workflowState = await postWorkflowStatus(temporal, post.id);
+  let workflowState: WorkflowState;
+  try {
+    workflowState = await temporal.withDeadline(Date.now() + WORKFLOW_CHECK_DEADLINE_MS, () => postWorkflowStatus(temporal, post.id));
+  } catch (error) {
+    logger.warn({ err: error, postId: post.id, workspaceId: post.workspaceId }, 'could not check the post workflow; showing the post as stored');
+    return post;
+  }
   await applyWorkflowState(post, workflowState, logger);
   return post;
 }
@@ -48,7 +58,9 @@ export async function reconcilePosts(temporal: Client, posts: ScheduledPost[], l
   }
   let aborted: Map<string, WorkflowExecutionStatusName>;
   try {
-    aborted = await findPostsWithAbortedWorkflows(temporal, pending.map((post) => post.id));
+    aborted = await temporal.withDeadline(Date.now() + WORKFLOW_CHECK_DEADLINE_MS, () =>
+      findPostsWithAbortedWorkflows(temporal, pending.map((post) => post.id)),
+    );
   } catch (error) {
     logger.warn({ err: error, postCount: pending.length }, 'could not check post workflows; listing posts as stored');
     return;

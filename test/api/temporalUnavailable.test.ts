@@ -1,9 +1,11 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import anyTest, { ExecutionContext, TestFn } from 'ava';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
 import { ScheduledPost } from '../../src/db';
+import { postWorkflowId } from '../../src/workflows/ids';
 import { assertErrorBody } from '../helpers/api';
 import { temporalAddress, TestStack } from '../helpers/stack';
 
@@ -75,4 +77,32 @@ test('rejected workflow start gets 503 and leaves no post', async (t) => {
   t.log(`answered ${response.status} after ${elapsedMs} ms`);
   assertErrorBody(t, response, 503, 'scheduler_unavailable');
   t.is(await ScheduledPost.count({ where: { workspaceId: tenant.workspace.id } }), 0);
+});
+
+test('post reads work while Temporal is unreachable', async (t) => {
+  const { stack } = t.context;
+  const tenant = await stack.createTenant();
+  // A stored post whose workflow the API cannot check, because Temporal is out of reach.
+  const postId = crypto.randomUUID();
+  const post = await ScheduledPost.create({
+    id: postId,
+    workspaceId: tenant.workspace.id,
+    accountId: tenant.account.id,
+    text: 'Waiting for Temporal',
+    scheduledAt: new Date(Date.now() + 3_600_000),
+    workflowId: postWorkflowId(postId),
+  });
+  const temporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await closedPort()}` }) });
+  const apiUrl = await serveApi(t, temporal);
+  const headers = { authorization: `Bearer ${tenant.token}` };
+
+  const started = Date.now();
+  const one = await fetch(`${apiUrl}/api/webhooks/posts/${post.id}`, { headers });
+  const list = await fetch(`${apiUrl}/api/webhooks/posts`, { headers });
+  t.log(`both reads answered within ${Date.now() - started} ms`);
+
+  t.is(one.status, 200);
+  t.is(((await one.json()) as { status: string }).status, 'scheduled');
+  t.is(list.status, 200);
+  t.deepEqual(((await list.json()) as { data: Array<{ id: string }> }).data.map((item) => item.id), [post.id]);
 });

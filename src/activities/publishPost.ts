@@ -3,6 +3,7 @@ import { Sequelize, Transaction } from 'sequelize';
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { ScheduledPost, XAccount } from '../db';
 import { serializeOnSqlite } from '../db/serialize';
+import { formatDuration } from '../durations';
 import type { SecretBox } from '../domain/secrets';
 import type { Logger } from '../logger';
 import { MissingAppCredentialsError, OAuth1Credentials, OAuth2Credentials, XClientFactory } from '../x/client';
@@ -48,7 +49,7 @@ export function createPublishPost(deps: PublishDependencies) {
 
     const lateness = Date.now() - post.scheduledAt.getTime();
     if (lateness > deps.lateLimitMs) {
-      return markFailed(post, 'missed_schedule', `The post was due ${Math.round(lateness / 1000)} s ago, more than the allowed lateness; it was not sent.`);
+      return markFailed(post, 'missed_schedule', `The post was due ${Math.round(lateness / 1000)} s ago, later than PUBLISH_LATE_LIMIT (${formatDuration(deps.lateLimitMs)}) allows, so it was not sent.`);
     }
 
     const account = await XAccount.findByPk(post.accountId);

@@ -35,12 +35,19 @@ export interface PostPage {
  * 404 as one that does not exist, so IDs reveal nothing across workspaces.
  */
 export async function findPost(workspaceId: string, postId: string): Promise<{ post: ScheduledPost; account: XAccount }> {
-  const post = await ScheduledPost.findOne({ where: { id: postId, workspaceId } });
+  // Post IDs are UUIDs, so anything else cannot exist and is kept out of SQL. Sequelize 6 writes
+  // strings into SQLite statements inline, and a NUL byte there ends the statement early (SQLITE_ERROR).
+  const post = isPostId(postId) ? await ScheduledPost.findOne({ where: { id: postId, workspaceId } }) : null;
   const account = post && (await XAccount.findByPk(post.accountId));
   if (!post || !account) {
     throw new NotFoundError('post_not_found', `No scheduled post with ID ${postId} in this workspace.`);
   }
   return { post, account };
+}
+
+/** Checks that `value` has the form of a post ID: a UUID such as `6f1c2b9e-3d6a-4c1e-9a57-2b8f0d4e7a10`. */
+export function isPostId(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
 /** Loads every delivery attempt of a post's notifications, oldest first. */

@@ -1,8 +1,8 @@
 import Joi from 'joi';
 import { POST_STATUSES, PostStatus } from '../../db';
-import type { ListCursor, ListQuery } from '../../domain/findPosts';
+import { isPostId, ListCursor, ListQuery } from '../../domain/findPosts';
 import { parseInstant } from '../../domain/scheduleTime';
-import { validate } from './schema';
+import { externalId, validate } from './schema';
 
 /** Page size when the request has no `limit`. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -26,7 +26,7 @@ const listSchema = Joi.object({
   x_account_id: Joi.string()
     .pattern(/^\d{1,20}$/)
     .messages({ 'string.pattern.base': 'x_account_id must be an X user ID: a string of digits' }),
-  external_id: Joi.string().max(200),
+  external_id: externalId,
   scheduled_after: instant('scheduled_after'),
   scheduled_before: instant('scheduled_before'),
   limit: Joi.string().custom((value: string, helpers) => {
@@ -73,7 +73,7 @@ function decodeCursor(text: string): ListCursor | undefined {
   try {
     const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { t?: unknown; i?: unknown };
     const scheduledAt = typeof value.t === 'string' ? new Date(value.t) : undefined;
-    if (!scheduledAt || Number.isNaN(scheduledAt.getTime()) || typeof value.i !== 'string' || value.i.length > 36) {
+    if (!scheduledAt || Number.isNaN(scheduledAt.getTime()) || typeof value.i !== 'string' || !isPostId(value.i)) {
       return undefined;
     }
     return { scheduledAt, id: value.i };

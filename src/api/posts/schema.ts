@@ -38,6 +38,13 @@ export const scheduledAt = Joi.string().custom((value: string, helpers) => {
   return parsed.instant;
 });
 
+/** Joi schema of the caller's own post ID. Control characters such as NUL are rejected before they reach SQL. */
+export const externalId = Joi.string()
+  .min(1)
+  .max(200)
+  .pattern(/^[^\p{Cc}]+$/u)
+  .messages({ 'string.pattern.base': 'external_id must not contain control characters' });
+
 const scheduleSchema = Joi.object({
   text: tweetText.required(),
   scheduled_at: scheduledAt.required(),
@@ -45,11 +52,7 @@ const scheduleSchema = Joi.object({
     .pattern(/^\d{1,20}$/)
     .required()
     .messages({ 'string.pattern.base': 'x_account_id must be an X user ID: a string of digits' }),
-  external_id: Joi.string()
-    .min(1)
-    .max(200)
-    .pattern(/^[^\p{Cc}]+$/u)
-    .messages({ 'string.pattern.base': 'external_id must not contain control characters' }),
+  external_id: externalId,
 });
 
 /** Validates a schedule body, reporting every problem at once. */

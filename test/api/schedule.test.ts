@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import anyTest, { ExecutionContext, TestFn } from 'ava';
 import { ScheduledPost } from '../../src/db';
 import { assertErrorBody, isoWithOffset, storedPost } from '../helpers/api';
@@ -130,6 +131,36 @@ test('bodies that are not a JSON object get 4xx', async (t) => {
     t.log(`${name}: ${response.status} ${response.body?.error?.code}`);
     t.true(response.status >= 400 && response.status < 500, `${name} got ${response.status}`);
     assertErrorBody(t, response, status, code);
+  }
+});
+
+test('content encodings of the body', async (t) => {
+  const { stack, tenant } = t.context;
+  const json = JSON.stringify(body(t));
+  const cases: Array<[string, string, Buffer, number, string]> = [
+    ['gzip', 'gzip', zlib.gzipSync(json), 201, ''],
+    ['gzip header on plain JSON', 'gzip', Buffer.from(json), 400, 'invalid_body'],
+    ['truncated gzip', 'gzip', zlib.gzipSync(json).subarray(0, 20), 400, 'invalid_body'],
+    ['deflate header on plain JSON', 'deflate', Buffer.from(json), 400, 'invalid_body'],
+    ['br header on plain JSON', 'br', Buffer.from(json), 400, 'invalid_body'],
+    ['unknown encoding', 'zstd', Buffer.from(json), 415, 'unsupported_media_type'],
+  ];
+
+  for (const [name, encoding, rawBody, status, code] of cases) {
+    const response = await stack.request('POST', PATH, {
+      token: tenant.token,
+      rawBody,
+      headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+    });
+
+    if (status === 201) {
+      t.is(response.status, 201, `${name}: ${response.text}`);
+      continue;
+    }
+    const error = assertErrorBody(t, response, status, code);
+    if (code === 'invalid_body') {
+      t.regex(error.message, /could not be decoded/, name);
+    }
   }
 });
 

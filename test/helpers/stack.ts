@@ -175,12 +175,12 @@ export class TestStack {
   }
 
   /** Sends a request to the API and returns its status, headers and parsed JSON body. */
-  async request(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
+  async request(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) {
       headers.authorization ??= `Bearer ${options.token}`;
     }
-    let body: string | undefined = options.rawBody;
+    let body: string | Buffer | undefined = options.rawBody;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';

@@ -15,7 +15,7 @@ export type TweetTextResult =
 
 /**
  * Normalises text to NFC and checks it the way X counts it (twitter-text weighted length: URLs
- * count 23, CJK and emoji 2). Rejects blank or invisible-only text, NUL and lone surrogates.
+ * count 23, CJK and emoji 2). Rejects blank or invisible-only text, NUL, U+FFFD and lone surrogates.
  */
 export function checkTweetText(input: string): TweetTextResult {
   if (!input.isWellFormed()) {
@@ -23,6 +23,14 @@ export function checkTweetText(input: string): TweetTextResult {
   }
   if (input.includes('\u0000')) {
     return { ok: false, message: 'must not contain NUL characters' };
+  }
+  // The JSON parser decodes invalid UTF-8 to U+FFFD instead of failing, so corrupted text would
+  // otherwise reach X as replacement characters.
+  if (input.includes('\ufffd')) {
+    return {
+      ok: false,
+      message: 'contains the replacement character U+FFFD, which usually means the body was not valid UTF-8; send the text encoded as UTF-8',
+    };
   }
   const text = input.normalize('NFC');
   if (text.replace(INVISIBLE, '') === '') {

@@ -246,6 +246,22 @@ test('rejects blank and invisible text', async (t) => {
   }
 });
 
+test('rejects text that is not UTF-8', async (t) => {
+  const { stack, tenant } = t.context;
+  const json = JSON.stringify(body(t, { text: 'bad XX' }));
+  const start = Buffer.byteLength(json.slice(0, json.indexOf('XX')));
+  const rawBody = Buffer.from(json);
+  rawBody[start] = 0xff;
+  rawBody[start + 1] = 0xfe;
+
+  const response = await stack.request('POST', PATH, { token: tenant.token, rawBody, headers: { 'content-type': 'application/json' } });
+
+  const problems = fieldProblems(t, response);
+  t.deepEqual(problems.map((problem) => problem.field), ['text']);
+  t.regex(problems[0].message, /U\+FFFD/);
+  t.is(await ScheduledPost.count({ where: { workspaceId: tenant.workspace.id } }), 0);
+});
+
 test('rejects a lone surrogate', async (t) => {
   const { stack, tenant } = t.context;
   const scheduledAt = new Date(Date.now() + 60_000).toISOString();

@@ -70,6 +70,12 @@ test('NUL rejected', (t) => {
   t.is(rejection('before\u0000after'), 'must not contain NUL characters');
 });
 
+test('replacement character rejected', (t) => {
+  for (const text of ['bad \ufffd\ufffd', '\ufffd']) {
+    t.regex(rejection(text), /replacement character U\+FFFD/, JSON.stringify(text));
+  }
+});
+
 test('lone surrogates rejected', (t) => {
   for (const text of ['\ud800', 'a\udc00b', 'ends with \ud83d']) {
     t.is(rejection(text), 'must not contain lone UTF-16 surrogates', JSON.stringify(text));

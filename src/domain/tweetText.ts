@@ -9,13 +9,20 @@ export const MAX_WEIGHTED_LENGTH = 280;
  */
 const INVISIBLE = /[\p{White_Space}\p{Cf}\u115F\u1160\u3164\uFFA0\u2800]/gu;
 
+/** C0 controls, DEL and C1 controls, except tab, line feed and carriage return. */
+const CONTROL = /[^\P{Cc}\t\n\r]/u;
+
+/** Combining marks (accents, enclosing circles), which render only on a base character. */
+const COMBINING_MARKS = /\p{M}/gu;
+
 export type TweetTextResult =
   | { ok: true; text: string; weightedLength: number }
   | { ok: false; message: string };
 
 /**
  * Normalises text to NFC and checks it the way X counts it (twitter-text weighted length: URLs
- * count 23, CJK and emoji 2). Rejects blank or invisible-only text, NUL, U+FFFD and lone surrogates.
+ * count 23, CJK and emoji 2). Rejects blank, invisible-only and combining-mark-only text, NUL and
+ * other control characters (tab, line feed and carriage return excepted), U+FFFD and lone surrogates.
  */
 export function checkTweetText(input: string): TweetTextResult {
   if (!input.isWellFormed()) {
@@ -32,9 +39,17 @@ export function checkTweetText(input: string): TweetTextResult {
       message: 'contains the replacement character U+FFFD, which usually means the body was not valid UTF-8; send the text encoded as UTF-8',
     };
   }
+  const control = CONTROL.exec(input);
+  if (control) {
+    return { ok: false, message: `must not contain control characters other than tab, line feed and carriage return; found ${codePointName(control[0])}` };
+  }
   const text = input.normalize('NFC');
-  if (text.replace(INVISIBLE, '') === '') {
+  const visible = text.replace(INVISIBLE, '');
+  if (visible === '') {
     return { ok: false, message: 'must contain visible characters' };
+  }
+  if (visible.replace(COMBINING_MARKS, '') === '') {
+    return { ok: false, message: 'must contain visible characters other than combining marks, which need a letter or symbol to attach to' };
   }
   const parsed = twitterText.parseTweet(text);
   if (parsed.weightedLength > MAX_WEIGHTED_LENGTH) {
@@ -47,4 +62,8 @@ export function checkTweetText(input: string): TweetTextResult {
     return { ok: false, message: 'contains characters X does not accept (U+FFFE, U+FEFF or U+FFFF)' };
   }
   return { ok: true, text, weightedLength: parsed.weightedLength };
+}
+
+function codePointName(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }

@@ -237,8 +237,8 @@ test('lists missing fields', async (t) => {
   t.deepEqual(problems.map((problem) => problem.field).sort(), ['scheduled_at', 'text', 'x_account_id']);
 });
 
-test('rejects blank and invisible text', async (t) => {
-  const texts = ['', ' ', '   \n\t ', '\u200b\u200b', '\u200d', '\u3164', 'a\u0000b', '\u0000'];
+test('rejects blank, invisible and control text', async (t) => {
+  const texts = ['', ' ', '   \n\t ', '\u200b\u200b', '\u200d', '\u3164', 'a\u0000b', '\u0000', '\u0301', 'ring \u0007'];
 
   for (const text of texts) {
     const problems = fieldProblems(t, await schedule(t, { text }));

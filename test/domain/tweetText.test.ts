@@ -66,6 +66,28 @@ test('blank and invisible text rejected', (t) => {
   }
 });
 
+test('combining marks alone rejected', (t) => {
+  for (const text of ['\u0301', '\u0301\u0308', ' \u20dd ', '\u200b\u0301']) {
+    t.regex(rejection(text), /combining marks/, JSON.stringify(text));
+  }
+});
+
+test('combining marks on a letter accepted', (t) => {
+  t.is(weightedLength('e\u0301'), 1);
+});
+
+test('control characters rejected', (t) => {
+  for (const [text, codePoint] of [['ring \u0007', 'U+0007'], ['\u001b[31mred', 'U+001B'], ['a\u000bb', 'U+000B'], ['del\u007f', 'U+007F'], ['next\u0085line', 'U+0085'], ['\u009b', 'U+009B']]) {
+    const message = rejection(text);
+    t.regex(message, /control character/, JSON.stringify(text));
+    t.true(message.includes(codePoint), `${JSON.stringify(text)}: ${message}`);
+  }
+});
+
+test('tab and line breaks accepted', (t) => {
+  t.is(weightedLength('a\tb\r\nc\nd'), 8);
+});
+
 test('NUL rejected', (t) => {
   t.is(rejection('before\u0000after'), 'must not contain NUL characters');
 });

@@ -2,7 +2,10 @@ import type { Context, Next } from 'koa';
 import { claimIdempotencyKey, completeIdempotencyKey, hashRequest, releaseIdempotencyKey } from '../../domain/idempotency';
 import { AppError } from '../../errors';
 
-/** Printable ASCII, as HTTP header values allow without encoding. */
+/**
+ * Visible ASCII without spaces, as HTTP header values allow without encoding. No spaces, because
+ * Node.js trims them from the ends and joins a repeated header with ", ".
+ */
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
@@ -12,13 +15,15 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  * authentication and body parsing.
  */
 export async function idempotency(ctx: Context, next: Next): Promise<void> {
-  const key = ctx.get('idempotency-key');
-  if (!key) {
+  // An empty or blank header arrives as "". It is rejected rather than taken for no header, because
+  // ignoring it would let every retry schedule another post.
+  const key = ctx.headers['idempotency-key'];
+  if (key === undefined) {
     await next();
     return;
   }
-  if (!KEY_PATTERN.test(key)) {
-    throw new AppError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters, such as a UUID.');
+  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+    throw new AppError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 visible ASCII characters without spaces, such as a UUID.');
   }
 
   const requestHash = hashRequest(ctx.method, ctx.path, (ctx.request as { body?: unknown }).body);

@@ -114,9 +114,15 @@ test('expired key starts a new request', async (t) => {
 test('malformed key is rejected', async (t) => {
   const { stack } = t.context;
   const tenant = await stack.createTenant();
-  const response = await schedulePost(stack, tenant, { text: 'Bad key', scheduledAt: inSeconds(3600), headers: { 'Idempotency-Key': 'x'.repeat(256) } });
-  t.is(response.status, 400, response.text);
-  t.is(response.body.error.code, 'invalid_idempotency_key');
+
+  // A repeated header reaches the API joined with ", ", so it is rejected for its space too.
+  for (const key of ['x'.repeat(256), '', '   ', 'two words', 'a, b', 'tab\tinside', 'caf\u00e9']) {
+    const response = await schedulePost(stack, tenant, { text: 'Bad key', scheduledAt: inSeconds(3600), headers: { 'Idempotency-Key': key } });
+
+    t.is(response.status, 400, `${JSON.stringify(key)}: ${response.text}`);
+    t.is(response.body?.error?.code, 'invalid_idempotency_key', JSON.stringify(key));
+  }
+  t.is(await ScheduledPost.count({ where: { workspaceId: tenant.workspace.id } }), 0);
 });
 
 test('duplicate external_id names the existing post', async (t) => {

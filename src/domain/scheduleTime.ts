@@ -40,10 +40,17 @@ export function parseInstant(text: string): InstantResult {
     offsetMinutes = sign * (offsetHours * 60 + offsetMins);
   }
 
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s, millis) - offsetMinutes * 60_000;
+  const utc = utcDate(y, mo - 1, d, h, mi, s, millis).getTime() - offsetMinutes * 60_000;
   return { ok: true, instant: new Date(utc) };
 }
 
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return utcDate(year, month, 0).getUTCDate();
+}
+
+/** Builds a UTC date like Date.UTC, except that years 0 to 99 stay as given instead of becoming 1900 to 1999. */
+function utcDate(year: number, monthIndex: number, day: number, hours = 0, minutes = 0, seconds = 0, millis = 0): Date {
+  const date = new Date(Date.UTC(2000, 0, 1, hours, minutes, seconds, millis));
+  date.setUTCFullYear(year, monthIndex, day);
+  return date;
 }

@@ -288,6 +288,9 @@ test('past and far-future times', async (t) => {
   t.deepEqual(past.map((problem) => problem.field), ['scheduled_at']);
   t.regex(past[0].message, /in the past/);
 
+  const yearZero = fieldProblems(t, await schedule(t, { scheduled_at: '0000-01-01T00:00:00Z' }));
+  t.is(yearZero[0]?.message, 'scheduled_at is in the past (0000-01-01T00:00:00.000Z); send a future time, or now.');
+
   const nextYear = await schedule(t, { scheduled_at: new Date(now + 360 * 86_400_000).toISOString() });
   t.is(nextYear.status, 201, nextYear.text);
 

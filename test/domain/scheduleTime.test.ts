@@ -50,6 +50,18 @@ test('leap day exists in leap years', (t) => {
   t.is(instant('2028-02-29T12:00:00Z'), '2028-02-29T12:00:00.000Z');
 });
 
+test('years below 100 keep their year', (t) => {
+  t.is(instant('0000-01-01T00:00:00Z'), '0000-01-01T00:00:00.000Z');
+  t.is(instant('0099-12-31T23:59:59+01:00'), '0099-12-31T22:59:59.000Z');
+  t.is(instant('0001-01-01T00:30:00+01:00'), '0000-12-31T23:30:00.000Z');
+});
+
+test('leap days of years below 100', (t) => {
+  t.is(instant('0000-02-29T00:00:00Z'), '0000-02-29T00:00:00.000Z');
+  t.is(instant('0004-02-29T00:00:00Z'), '0004-02-29T00:00:00.000Z');
+  t.is(rejection('0001-02-29T00:00:00Z'), 'names a date or time that does not exist (0001-02-29T00:00:00Z).');
+});
+
 test('impossible offsets rejected', (t) => {
   t.is(rejection('2027-03-10T09:00:00+24:00'), 'has an offset that does not exist (+24:00).');
   t.is(rejection('2027-03-10T09:00:00-05:60'), 'has an offset that does not exist (-05:60).');

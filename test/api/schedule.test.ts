@@ -296,7 +296,7 @@ test('past and far-future times', async (t) => {
 
   const tooFar = fieldProblems(t, await schedule(t, { scheduled_at: new Date(now + 367 * 86_400_000).toISOString() }));
   t.deepEqual(tooFar.map((problem) => problem.field), ['scheduled_at']);
-  t.regex(tooFar[0].message, /more than a year ahead/);
+  t.is(tooFar[0]?.message, 'scheduled_at is more than 366 days ahead.');
 });
 
 test('rejects impossible dates and non-ISO times', async (t) => {

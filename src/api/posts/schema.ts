@@ -5,8 +5,9 @@ import { parseInstant } from '../../domain/scheduleTime';
 
 /** A time this far in the past still means "now", to absorb clock skew and queueing. */
 export const PAST_TOLERANCE_MS = 60_000;
-/** The latest a post may be scheduled, counted from now. */
-export const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3_600_000;
+/** The latest a post may be scheduled, in days from now. 366 days reach the same date next year even across February 29. */
+export const MAX_SCHEDULE_AHEAD_DAYS = 366;
+export const MAX_SCHEDULE_AHEAD_MS = MAX_SCHEDULE_AHEAD_DAYS * 24 * 3_600_000;
 
 /** The schedule request after validation: text in NFC, time as an instant. */
 export interface ScheduleRequest {
@@ -22,7 +23,7 @@ export const tweetText = Joi.string().custom((value: string, helpers) => {
   return result.ok ? result.text : helpers.message({ custom: `text ${result.message}` });
 });
 
-/** Joi schema of an instant with an offset, from about now to a year ahead, converted to a Date. */
+/** Joi schema of an instant with an offset, from about now to 366 days ahead, converted to a Date. */
 export const scheduledAt = Joi.string().custom((value: string, helpers) => {
   const parsed = parseInstant(value);
   if (!parsed.ok) {
@@ -33,7 +34,7 @@ export const scheduledAt = Joi.string().custom((value: string, helpers) => {
     return helpers.message({ custom: `scheduled_at is in the past (${parsed.instant.toISOString()}); send a future time, or now.` });
   }
   if (parsed.instant.getTime() > now + MAX_SCHEDULE_AHEAD_MS) {
-    return helpers.message({ custom: 'scheduled_at is more than a year ahead.' });
+    return helpers.message({ custom: `scheduled_at is more than ${MAX_SCHEDULE_AHEAD_DAYS} days ahead.` });
   }
   return parsed.instant;
 });

@@ -115,6 +115,13 @@ export async function setNotificationEndpoint(
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ValidationError([{ field: 'url', message: 'url must use https (or http for local development)' }]);
   }
+  // Credentials in the URL would be stored in plain text and shown in every delivery attempt.
+  if (url.username || url.password) {
+    throw new ValidationError([{
+      field: 'url',
+      message: 'url must not contain a user name or password (user:password@host); authenticate requests by their webhook-signature header instead',
+    }]);
+  }
 
   const signingSecret = generateSigningSecret();
   const existing = await NotificationEndpoint.findOne({ where: { workspaceId: input.workspaceId } });

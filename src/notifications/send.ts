@@ -36,7 +36,8 @@ export function blockedAddressReason(address: string): string | undefined {
     return `${address} is not an IP address`;
   }
   const range = ipaddr.process(address).range();
-  return range === 'unicast' ? undefined : `${address} is a ${range} address`;
+  // "is in the unspecified range" reads right for every ipaddr.js range name, where "a"/"an" would not.
+  return range === 'unicast' ? undefined : `${address} is in the ${range} range`;
 }
 
 /**

@@ -32,7 +32,7 @@ for (const host of ['127.0.0.1', 'localhost']) {
     for (const attempt of attempts) {
       t.is(attempt.url, url);
       t.is(attempt.statusCode, null);
-      t.regex(attempt.error ?? '', /^blocked_address: Refused to deliver to .*loopback address/);
+      t.regex(attempt.error ?? '', /^blocked_address: Refused to deliver to .*loopback range/);
     }
     const post = await ScheduledPost.findByPk(id);
     t.is(post?.notificationStatus, 'failed');

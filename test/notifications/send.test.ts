@@ -65,7 +65,7 @@ const BLOCKED_ADDRESSES: Array<[string, string]> = [
 
 test('blockedAddressReason rejects non-public ranges', (t) => {
   for (const [address, range] of BLOCKED_ADDRESSES) {
-    t.is(blockedAddressReason(address), `${address} is a ${range} address`, address);
+    t.is(blockedAddressReason(address), `${address} is in the ${range} range`, address);
   }
 });
 
@@ -109,7 +109,7 @@ test('IPv4-mapped IPv6 literal refused before connecting', async (t) => {
 
 test('metadata and private literals refused before connecting', async (t) => {
   const error = await assertBlocked(t, sendWithoutSockets('http://169.254.169.254/'));
-  t.regex(error.message, /169\.254\.169\.254 is a linkLocal address/);
+  t.regex(error.message, /169\.254\.169\.254 is in the linkLocal range/);
 
   for (const url of ['http://10.0.0.1/', 'https://192.168.0.10/hook', 'http://[fd00::1]/', 'http://[fe80::1]/', 'http://0.0.0.0:8080/']) {
     await assertBlocked(t, sendWithoutSockets(url));
@@ -121,7 +121,7 @@ test('localhost refused after lookup, before connecting', async (t) => {
 
   const error = await assertBlocked(t, sendNotification(options(`http://localhost:${receiver.port}/hook`)));
 
-  t.regex(error.message, /Refused to deliver to localhost: .* is a loopback address/);
+  t.regex(error.message, /Refused to deliver to localhost: .* is in the loopback range/);
   t.is(receiver.connections, 0);
   t.is(receiver.received.length, 0);
 });

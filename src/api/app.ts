@@ -38,15 +38,15 @@ export function createApp(deps: ApiDependencies): Koa {
     notifyRetryDelaysMs: deps.config.notify.retryDelaysMs,
     logger: deps.logger,
   });
-  webhooks.use(posts.routes(), posts.allowedMethods({ throw: false }));
+  webhooks.use(posts.routes());
   const generation = generationRouter({
     openai: createOpenAIClient(deps.config.openai, deps.logger),
     logger: deps.logger,
     clock: () => new Date(),
   });
-  webhooks.use(generation.routes(), generation.allowedMethods({ throw: false }));
+  webhooks.use(generation.routes());
   const usage = usageRouter(limiter);
-  webhooks.use(usage.routes(), usage.allowedMethods({ throw: false }));
+  webhooks.use(usage.routes());
 
   // Authentication and rate limiting run for every path under the prefix, routed or not, so
   // every response there carries the RateLimit-* headers.
@@ -69,5 +69,10 @@ export function createApp(deps: ApiDependencies): Koa {
   app.use(health.routes());
   app.use(guardWebhooks);
   app.use(webhooks.routes());
+  // Mounted on the app, after the routes: inside a router it would never run for a wrong method,
+  // because a router runs its middleware only when a route matches both path and method. It reads
+  // ctx.matched, which every router fills, so it covers /healthz too. It sets 405 (or 501) and
+  // Allow, and the error handler renders the body.
+  app.use(webhooks.allowedMethods({ throw: false }));
   return app;
 }

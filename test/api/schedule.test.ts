@@ -164,6 +164,46 @@ test('content encodings of the body', async (t) => {
   }
 });
 
+test('known path with another method gets 405', async (t) => {
+  const { stack, tenant } = t.context;
+  const postPath = '/api/webhooks/posts/00000000-0000-4000-8000-000000000000';
+  const cases: Array<[string, string, string[]]> = [
+    ['PUT', PATH, ['POST']],
+    ['GET', PATH, ['POST']],
+    ['PUT', postPath, ['DELETE', 'GET', 'HEAD', 'PATCH']],
+    ['POST', '/api/webhooks/posts', ['GET', 'HEAD']],
+    ['DELETE', '/api/webhooks/usage', ['GET', 'HEAD']],
+    ['GET', '/api/webhooks/generate', ['POST']],
+    ['PUT', '/healthz', ['GET', 'HEAD']],
+  ];
+
+  for (const [method, path, allowed] of cases) {
+    const response = await stack.request(method, path, { token: tenant.token });
+
+    const error = assertErrorBody(t, response, 405, 'method_not_allowed');
+    t.true(error.message.includes(method), `${method} ${path}: ${error.message}`);
+    const allow = (response.headers.get('allow') ?? '').split(/,\s*/).sort();
+    t.deepEqual(allow, allowed, `${method} ${path}`);
+  }
+});
+
+test('method no route knows gets 501', async (t) => {
+  const response = await t.context.stack.request('PURGE', PATH, { token: t.context.tenant.token });
+
+  assertErrorBody(t, response, 501, 'not_implemented');
+});
+
+test('unknown path gets 404 whatever the method', async (t) => {
+  const { stack, tenant } = t.context;
+
+  for (const method of ['GET', 'PUT']) {
+    const response = await stack.request(method, '/api/webhooks/nothing-here', { token: tenant.token });
+
+    assertErrorBody(t, response, 404, 'not_found');
+    t.is(response.headers.get('allow'), null);
+  }
+});
+
 test('body over the size limit gets 413', async (t) => {
   const response = await schedule(t, { text: 'a'.repeat(70_000) });
 

@@ -21,6 +21,13 @@ export function errorHandler(logger: Logger) {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new AppError(404, 'not_found', `No route for ${ctx.method} ${ctx.path}.`);
       }
+      // The router's allowedMethods sets these statuses and the Allow header, without a body.
+      if (ctx.status === 405 && ctx.body === undefined) {
+        throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}; use ${ctx.response.get('Allow')}.`);
+      }
+      if (ctx.status === 501 && ctx.body === undefined) {
+        throw new AppError(501, 'not_implemented', `The method ${ctx.method} is not supported.`);
+      }
     } catch (error) {
       if (error instanceof AppError) {
         ctx.status = error.status;

@@ -7,18 +7,24 @@ import type { PublishOutcome } from './publishPost';
  * status never stays `scheduled` or `publishing` after its workflow has moved on.
  */
 export function createPostRecords(deps: { logger: Logger }) {
-  /** Records that publishing gave up with an error; a post already claimed may be on X, so it becomes `unknown`. */
+  /**
+   * Records that publishing gave up, given the last attempt's error message. A post already
+   * claimed may be on X, so it becomes `unknown`.
+   */
   async function recordPublishError(input: { postId: string; message: string }): Promise<PublishOutcome> {
     const post = await ScheduledPost.findByPk(input.postId);
     const wasClaimed = post?.status === 'publishing';
     const status = wasClaimed ? 'unknown' : 'failed';
     const code = wasClaimed ? 'x_outcome_unknown' : 'publish_error';
+    // The last attempt's message describes that attempt alone, so the reason first states that
+    // publishing stopped for good.
+    const reason = `Publishing gave up; the last attempt failed with: ${input.message}`;
     await ScheduledPost.update(
-      { status, failureCode: code, failureReason: input.message },
+      { status, failureCode: code, failureReason: reason },
       { where: { id: input.postId, status: ['scheduled', 'publishing'] } },
     );
     deps.logger.error({ postId: input.postId, status, error: input.message }, 'publishing gave up');
-    return { status, code, reason: input.message };
+    return { status, code, reason };
   }
 
   /** Records that the notification could not be delivered after every attempt. */

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { Sequelize, Transaction } from 'sequelize';
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { ScheduledPost, XAccount } from '../db';
@@ -181,9 +181,11 @@ export function createPublishPost(deps: PublishDependencies) {
       // X refused before creating anything, so the post is safe to claim again after the reset.
       await ScheduledPost.update({ status: 'scheduled' }, { where: { id: post.id, status: 'publishing' } });
       logger.warn({ postId: post.id, retryInMs: resetMs }, 'X rate limit reached; waiting for the reset');
+      // The message names the attempt rather than promising a retry, because the workflow
+      // records it as the post's failure reason when this was the last attempt.
       throw ApplicationFailure.create({
         type: 'XRateLimited',
-        message: `X rate limit reached; retrying in ${Math.ceil(resetMs / 1000)} s.`,
+        message: `X rate limit reached on ${describeAttempt()}; the limit resets in ${Math.ceil(resetMs / 1000)} s.`,
         nextRetryDelay: resetMs,
       });
     }
@@ -248,6 +250,12 @@ function xReason(error: ApiResponseError): string {
   // twitter-api-v2 also copies the bare code into `errors[0].message`, so the description goes first.
   const oauthReason = data.error_description ? `${data.error}: ${data.error_description}` : undefined;
   return data.detail ?? oauthReason ?? first?.message ?? data.title ?? data.error ?? `HTTP ${error.code}`;
+}
+
+/** Names the running activity attempt, such as "attempt 3 of 10", or "attempt 3" without a maximum. */
+function describeAttempt(): string {
+  const { attempt, retryPolicy } = Context.current().info;
+  return retryPolicy?.maximumAttempts ? `attempt ${attempt} of ${retryPolicy.maximumAttempts}` : `attempt ${attempt}`;
 }
 
 function isUsageCapped(error: ApiResponseError): boolean {

@@ -116,6 +116,30 @@ test('rate limit waits for reset, then publishes', async (t) => {
   t.truthy(post.tweetId);
 });
 
+test('rate limit on every attempt gives up', async (t) => {
+  const receiver = new NotificationReceiver();
+  await receiver.start();
+  t.teardown(() => receiver.stop());
+  // A reset one second ahead makes each retry wait the activity's 1 s minimum.
+  const rateLimited: TweetBehaviour = {
+    kind: 'error',
+    status: 429,
+    body: xProblem(429, 'Too Many Requests', 'Too Many Requests'),
+    headers: () => ({ 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000)) }),
+  };
+
+  const { tenant, outcome, post, tweets } = await publishWith(t, 'Never gets through', Array(10).fill(rateLimited), receiver.url);
+  await receiver.waitFor(1);
+
+  t.is(tweets.length, 10);
+  t.is(outcome.status, 'failed');
+  t.is(post.status, 'failed');
+  t.is(post.failureCode, 'publish_error');
+  t.is(post.failureReason, 'Publishing gave up; the last attempt failed with: X rate limit reached on attempt 10 of 10; the limit resets in 1 s.');
+  const event = verifyNotification(tenant.signingSecret!, receiver.received[0]);
+  t.deepEqual(event.data.error, { code: 'publish_error', message: post.failureReason });
+});
+
 test('usage cap fails without retry', async (t) => {
   const { outcome, post, tweets } = await publishWith(t, 'Over the monthly cap', [
     {

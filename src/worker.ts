@@ -1,11 +1,11 @@
-import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Sequelize } from 'sequelize';
 import { createActivities } from './activities';
 import { Config, ConfigError, loadConfig } from './config';
 import { connectDatabase, migrate } from './db';
 import { loadSecretBox } from './domain/secrets';
 import { createLogger, Logger } from './logger';
-import { installTemporalLogger } from './temporal/logging';
+import { createBundlerLogger, installTemporalLogger } from './temporal/logging';
 import { XClientFactory } from './x/client';
 
 export interface WorkerDependencies {
@@ -27,14 +27,15 @@ export async function createWorker(deps: WorkerDependencies): Promise<{ worker: 
     xClients,
     logger: deps.logger,
   });
+  // Bundled here rather than by Worker.create, whose bundler logs webpack's statistics at INFO.
+  const workflowBundle = deps.workflowBundle
+    ?? (await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: createBundlerLogger(deps.logger) }));
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
     activities,
-    ...(deps.workflowBundle
-      ? { workflowBundle: deps.workflowBundle }
-      : { workflowsPath: require.resolve('./workflows') }),
+    workflowBundle,
     // Let a publish or delivery in flight finish on SIGTERM instead of being cancelled at once.
     shutdownGraceTime: '30s',
   });

@@ -1,4 +1,4 @@
-import { DefaultLogger, LogEntry, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import { DefaultLogger, LogEntry, Logger as TemporalLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Logger } from '../logger';
 
 /**
@@ -25,5 +25,24 @@ export function installTemporalLogger(logger: Logger): void {
   Runtime.install({
     logger: new DefaultLogger('INFO', write),
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
+}
+
+/**
+ * Creates the logger for the workflow bundler. SDK 1.24 logs webpack's build statistics (about
+ * twenty lines) at INFO on each build, so this logger writes INFO and below at DEBUG. Warnings and
+ * errors, such as a failed build's output, keep their level.
+ */
+export function createBundlerLogger(logger: Logger): TemporalLogger {
+  const bundlerLogger = logger.child({ component: 'temporal', sdkComponent: 'bundler' });
+  return new DefaultLogger('TRACE', (entry: LogEntry) => {
+    const fields = entry.meta ?? {};
+    if (entry.level === 'ERROR') {
+      return bundlerLogger.error(fields, entry.message);
+    }
+    if (entry.level === 'WARN') {
+      return bundlerLogger.warn(fields, entry.message);
+    }
+    return bundlerLogger.debug(fields, entry.message);
   });
 }

@@ -3,7 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../temporal/searchAttributes';
-import { findTemporalCli, installTemporalCliWithGo, isPortFree, startTemporalDevServer } from './temporalServer';
+import { findTemporalCli, installTemporalCliWithGo, isPortFree, ProcessExit, startTemporalDevServer } from './temporalServer';
 
 /** gRPC port of the local Temporal server, the CLI's default, so `temporal` commands find it unflagged. */
 export const LOCAL_TEMPORAL_PORT = 7233;
@@ -14,6 +14,13 @@ export interface LocalTemporal {
   uiUrl: string;
   /** SQLite file in which the server keeps its workflows across restarts. */
   dbFilename: string;
+  /** File that receives the server's output; undefined when the Temporal SDK runs the server. */
+  logFile?: string;
+  /**
+   * Resolves when the server process exits, `stop()` included. Undefined when the Temporal SDK runs
+   * the server, because the SDK does not expose its process.
+   */
+  exited?: Promise<ProcessExit>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +45,7 @@ export async function startLocalTemporal(config: Config, logger: Logger): Promis
   const cliPath = findTemporalCli(config.temporal.cliPath) ?? installTemporalCliWithGo((message) => logger.info(message));
   if (cliPath) {
     logger.info({ cliPath, dbFilename }, 'starting the Temporal dev server');
+    const logFile = path.join(config.dataDir, 'temporal.log');
     const server = await startTemporalDevServer({
       cliPath,
       port: LOCAL_TEMPORAL_PORT,
@@ -45,10 +53,10 @@ export async function startLocalTemporal(config: Config, logger: Logger): Promis
       dbFilename,
       namespace: config.temporal.namespace,
       searchAttributes: SEARCH_ATTRIBUTE_FLAGS,
-      logFile: path.join(config.dataDir, 'temporal.log'),
+      logFile,
       detached: true,
     });
-    return { address: server.address, uiUrl: server.uiUrl!, dbFilename, stop: server.stop };
+    return { address: server.address, uiUrl: server.uiUrl!, dbFilename, logFile, exited: server.exited, stop: server.stop };
   }
 
   logger.info('no Temporal CLI found and Go is not installed; downloading the dev server through the Temporal SDK');

@@ -21,23 +21,39 @@ const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
 /** Cleanup steps, run in reverse order of registration when the process stops. */
 type StopStep = { name: string; run: () => Promise<void> | void };
 
+/** Called when a part of the running service fails; logs the failure and stops the process. */
+type FailureHandler = (fields: Record<string, unknown>, message: string) => void;
+
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development', name: 'dev' });
   installTemporalLogger(logger);
   const stopSteps: StopStep[] = [];
-  const stopAll = async () => {
-    for (const step of stopSteps.reverse()) {
-      try {
-        await step.run();
-      } catch (error) {
-        logger.error({ err: error, step: step.name }, 'stop step failed');
+  // Runs the steps once, because a failure during start can call it both from `onFailure` and from
+  // the catch below.
+  let stopped: Promise<void> | undefined;
+  const stopAll = () => {
+    stopped ??= (async () => {
+      for (const step of [...stopSteps].reverse()) {
+        try {
+          await step.run();
+        } catch (error) {
+          logger.error({ err: error, step: step.name }, 'stop step failed');
+        }
       }
-    }
+    })();
+    return stopped;
   };
 
   let stoppingSince: number | undefined;
+  const stopAndExit = (exitCode: number) => {
+    stoppingSince = Date.now();
+    stopAll().then(() => {
+      console.log(exitCode === 0 ? 'Stopped.' : 'Stopped after a failure (see the log above).');
+      process.exit(exitCode);
+    });
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     if (stoppingSince !== undefined) {
       // One Ctrl-C can arrive several times: from the terminal and relayed by npm and tsx.
@@ -47,25 +63,31 @@ async function main(): Promise<void> {
       logger.warn({ signal }, 'second signal: exiting without waiting');
       process.exit(1);
     }
-    stoppingSince = Date.now();
     logger.info({ signal }, 'stopping (press Ctrl-C again to exit at once)');
-    stopAll().then(() => {
-      console.log('Stopped.');
-      process.exit(0);
-    });
+    stopAndExit(0);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A part that fails while running (the worker, the Temporal dev server) stops the whole process
+  // with status 1, rather than leaving an API whose requests all fail. Failures caused by stopping are
+  // expected and ignored.
+  const onFailure: FailureHandler = (fields, message) => {
+    if (stoppingSince !== undefined) {
+      return;
+    }
+    logger.fatal(fields, `${message}; stopping`);
+    stopAndExit(1);
+  };
 
   try {
-    await start(config, logger, stopSteps);
+    await start(config, logger, stopSteps, onFailure);
   } catch (error) {
     await stopAll();
     throw error;
   }
 }
 
-async function start(config: Config, logger: Logger, stopSteps: StopStep[]): Promise<void> {
+async function start(config: Config, logger: Logger, stopSteps: StopStep[], onFailure: FailureHandler): Promise<void> {
   const sequelize = connectDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   stopSteps.push({ name: 'database', run: () => sequelize.close() });
   await migrate(sequelize, logger);
@@ -75,6 +97,14 @@ async function start(config: Config, logger: Logger, stopSteps: StopStep[]): Pro
     localTemporal = await startLocalTemporal(config, logger);
     const server = localTemporal;
     stopSteps.push({ name: 'Temporal dev server', run: () => server.stop() });
+    // NOTE: a server that the Temporal SDK downloaded and runs is not watched, because the SDK does
+    // not expose its process. When that one dies, the API returns 503 until npm run dev restarts.
+    server.exited?.then(({ code, signal }) => {
+      onFailure(
+        { exitCode: code, signal, logFile: server.logFile },
+        `the Temporal dev server exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); its output is in ${server.logFile}`,
+      );
+    });
   }
   const address = config.temporal.address ?? localTemporal!.address;
   const effectiveConfig: Config = { ...config, temporal: { ...config.temporal, address } };
@@ -106,10 +136,7 @@ async function start(config: Config, logger: Logger, stopSteps: StopStep[]): Pro
       await workerRun;
     },
   });
-  workerRun.catch((error) => {
-    logger.fatal({ err: error }, 'worker failed; stopping');
-    process.kill(process.pid, 'SIGTERM');
-  });
+  workerRun.catch((error) => onFailure({ err: error }, 'the worker failed'));
 
   const api = await startApiServer({ config: effectiveConfig, logger, temporal });
   stopSteps.push({ name: 'API', run: () => api.close() });

@@ -55,10 +55,18 @@ export interface DevServerOptions {
   detached?: boolean;
 }
 
+/** The end of a server process: its exit code, or the signal that ended it. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface DevServer {
   address: string;
   uiUrl?: string;
   process: ChildProcess;
+  /** Resolves when the server process exits, whether `stop()` ended it or not. */
+  exited: Promise<ProcessExit>;
   stop(): Promise<void>;
 }
 
@@ -84,7 +92,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
 
   const output = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
   const child = spawn(options.cliPath, args, { stdio: ['ignore', output, output], detached: options.detached ?? false });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const address = `127.0.0.1:${port}`;
 
   const stop = async () => {
@@ -107,6 +115,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     address,
     uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined,
     process: child,
+    exited,
     stop,
   };
 }

@@ -4,6 +4,7 @@ import { createWorkspace } from '../domain/admin';
 import { LimitOverrides, setWorkspacePlan } from '../domain/limits';
 import type { RateLimiter } from '../domain/rateLimiter';
 import { getWorkspaceUsage } from '../domain/usage';
+import { FieldProblem, ValidationError } from '../errors';
 import type { CliContext } from './context';
 
 /** Adds the `workspaces` command group. */
@@ -68,10 +69,18 @@ export function registerWorkspaceLimitCommands(program: Command, context: Worksp
     for (const [key] of OVERRIDE_OPTIONS) {
       const value = options[key];
       if (value !== undefined) {
-        overrides[key] = value === 'plan' ? null : Number(value);
+        overrides[key] = parseOverride(value);
       }
     }
-    await setWorkspacePlan(workspaceId, { plan: options.plan, overrides });
+
+    try {
+      await setWorkspacePlan(workspaceId, { plan: options.plan, overrides });
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        throw new ValidationError((error.details as FieldProblem[]).map((problem) => describeOptionProblem(problem, options)));
+      }
+      throw error;
+    }
     await printUsage(context, limiter, workspaceId);
   }));
 
@@ -80,6 +89,37 @@ export function registerWorkspaceLimitCommands(program: Command, context: Worksp
     .description('Show a workspace\'s plan and its current usage against every limit')
     .argument('<workspace-id>', 'workspace ID')
     .action((workspaceId: string) => context.withLimiter((limiter) => printUsage(context, limiter, workspaceId)));
+}
+
+/**
+ * Converts an override option to the domain's value: `plan` to null, a whole number to that number.
+ * Anything else becomes NaN, which `setWorkspacePlan` rejects, because Number() would read "" as 0
+ * and "1e3" as 1000.
+ */
+function parseOverride(value: string): number | null {
+  if (value === 'plan') {
+    return null;
+  }
+  return /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+}
+
+/**
+ * Rewrites a problem that `setWorkspacePlan` found in terms of the command's options: the option's
+ * flag, the value given and the values it accepts.
+ */
+function describeOptionProblem(problem: FieldProblem, options: Record<string, string | undefined>): FieldProblem {
+  if (problem.field === 'plan') {
+    return { field: '--plan', message: `"${options.plan}" is not a plan: use one of ${PLAN_NAMES.join(', ')}.` };
+  }
+  const override = OVERRIDE_OPTIONS.find(([key]) => key === problem.field);
+  if (!override) {
+    return problem;
+  }
+  const flag = override[1].split(' ')[0];
+  return {
+    field: flag,
+    message: `"${options[override[0]]}" is invalid: give a whole number of at least 0, or "plan" to use the plan's number.`,
+  };
 }
 
 async function printUsage(context: WorkspaceLimitCommandContext, limiter: RateLimiter, workspaceId: string): Promise<void> {

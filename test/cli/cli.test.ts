@@ -194,3 +194,15 @@ test.serial('token lifecycle runs from the CLI', async (t) => {
   t.is(show.code, 0, show.stderr);
   t.regex(show.stdout, /on plan starter/);
 });
+
+test.serial('set-plan names the invalid options', async (t) => {
+  const workspace = parseJson(t, (await runCli(t, ['workspaces', 'create', '--name', 'Limits', '--plan', 'starter', '--json'])).stdout);
+
+  const run = await runCli(t, ['workspaces', 'set-plan', workspace.id, '--requests-per-minute', '-1', '--max-pending-posts', '1e3']);
+
+  t.is(run.code, 1);
+  t.is(run.stdout, '');
+  t.regex(run.stderr, /^  --requests-per-minute: "-1" is invalid: give a whole number of at least 0, or "plan" to use the plan's number\.$/m);
+  t.regex(run.stderr, /^  --max-pending-posts: "1e3" is invalid/m);
+  t.notRegex(run.stderr, /requestsPerMinute|maxPendingPosts|null/);
+});

@@ -2,9 +2,10 @@ import anyTest, { TestFn } from 'ava';
 import { Command } from 'commander';
 import { registerTokenLifecycleCommands } from '../../src/cli/tokens';
 import { registerWorkspaceLimitCommands } from '../../src/cli/workspaces';
-import { WebhookToken } from '../../src/db';
+import { WebhookToken, Workspace } from '../../src/db';
 import { createWebhookToken, createWorkspace } from '../../src/domain/admin';
 import { RateLimiter } from '../../src/domain/rateLimiter';
+import { FieldProblem, ValidationError } from '../../src/errors';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
 
 const test = anyTest as TestFn<{ db: TestDatabase }>;
@@ -68,4 +69,17 @@ test.serial('workspaces set-plan and show', async (t) => {
   t.true(reset.some((line) => /requests today \(UTC\)\s+0 \/ 5000/.test(line)));
   const shown = await run(t.context.db, ['workspaces', 'show', workspace.id]);
   t.true(shown.some((line) => /generations this month 0 \/ 1000/.test(line)));
+});
+
+test.serial('set-plan rejects values Number() would accept', async (t) => {
+  const workspace = await createWorkspace({ name: 'CLI', plan: 'starter' });
+
+  for (const value of ['', '1e3', '0x10', ' 5', '2.5']) {
+    const error = await t.throwsAsync(run(t.context.db, ['workspaces', 'set-plan', workspace.id, '--requests-per-day', value]), {
+      instanceOf: ValidationError,
+    });
+    t.deepEqual((error!.details as FieldProblem[]).map((problem) => problem.field), ['--requests-per-day'], `value ${JSON.stringify(value)}`);
+  }
+  const unchanged = await Workspace.findByPk(workspace.id);
+  t.is(unchanged!.requestsPerDay, null);
 });

@@ -40,7 +40,22 @@ export async function runCli(argv: string[], context = new CliContext()): Promis
   }
 }
 
+/**
+ * Ends the process quietly when the reader of stdout goes away, as `head` does in
+ * `autotweet tokens list <id> | head -2`. The reader has what it wanted, so the exit status is 0.
+ * Other stdout errors are rethrown.
+ */
+function exitWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') {
+      throw error;
+    }
+    process.exit(0);
+  });
+}
+
 if (require.main === module) {
+  exitWhenStdoutCloses();
   dotenv.config({ quiet: true });
   runCli(process.argv).then((code) => {
     process.exitCode = code;

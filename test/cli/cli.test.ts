@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -205,4 +205,28 @@ test.serial('set-plan names the invalid options', async (t) => {
   t.regex(run.stderr, /^  --requests-per-minute: "-1" is invalid: give a whole number of at least 0, or "plan" to use the plan's number\.$/m);
   t.regex(run.stderr, /^  --max-pending-posts: "1e3" is invalid/m);
   t.notRegex(run.stderr, /requestsPerMinute|maxPendingPosts|null/);
+});
+
+test.serial('closed stdout ends the CLI quietly', async (t) => {
+  const workspace = parseJson(t, (await runCli(t, ['workspaces', 'create', '--name', 'Pipe', '--plan', 'starter', '--json'])).stdout);
+  for (const name of ['first', 'second', 'third']) {
+    t.is((await runCli(t, ['tokens', 'create', '--workspace', workspace.id, '--name', name])).code, 0);
+  }
+
+  // Closing the read end before the CLI prints makes its first write fail with EPIPE, as when
+  // `head -1` exits after the first line.
+  const child = spawn(tsx, [cliSource, 'tokens', 'list', workspace.id], {
+    cwd: t.context.workDir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', DATABASE_URL: t.context.stack.db.url, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+
+  t.is(stderr, '');
+  t.is(code, 0);
 });

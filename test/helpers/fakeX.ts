@@ -31,6 +31,8 @@ export class FakeX {
   readonly tweetBehaviours: TweetBehaviour[] = [];
   /** Responses for tweets with a given text, in order, used before `tweetBehaviours`. */
   private readonly behavioursByText = new Map<string, TweetBehaviour[]>();
+  /** Responses for every tweet whose text contains a marker, used after `behavioursByText`. */
+  private readonly behavioursByMarker: Array<{ marker: string; behaviour: TweetBehaviour }> = [];
   /** Refresh tokens the token endpoint accepts, each once, mapped to the access token it issues. */
   readonly refreshTokens = new Map<string, string>();
   private server?: http.Server;
@@ -40,7 +42,10 @@ export class FakeX {
   /** Listens on `port` of 127.0.0.1; 0, the default, picks a free one. */
   async start(port = 0): Promise<void> {
     this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
@@ -52,6 +57,19 @@ export class FakeX {
   /** Queues answers for the tweet calls carrying `text`, so tests running at once do not share a queue. */
   respondToText(text: string, ...behaviours: TweetBehaviour[]): void {
     this.behavioursByText.set(text, [...(this.behavioursByText.get(text) ?? []), ...behaviours]);
+  }
+
+  /**
+   * Responds with `behaviour` to every tweet call whose text contains `marker`, so someone trying
+   * the service by hand can request a failure through the text they schedule.
+   */
+  respondToTextContaining(marker: string, behaviour: TweetBehaviour): void {
+    this.behavioursByMarker.push({ marker, behaviour });
+  }
+
+  /** Returns the behaviour of the first marker that `text` contains, if any. */
+  behaviourForMarkedText(text: string): TweetBehaviour | undefined {
+    return this.behavioursByMarker.find(({ marker }) => text.includes(marker))?.behaviour;
   }
 
   /** Returns every `POST /2/tweets` received, or only those carrying `text`. */
@@ -88,7 +106,11 @@ export class FakeX {
   }
 
   private answerTweet(request: RecordedRequest, res: http.ServerResponse): void {
-    const behaviour = this.behavioursByText.get(tweetText(request) ?? '')?.shift() ?? this.tweetBehaviours.shift() ?? { kind: 'created' };
+    const text = tweetText(request) ?? '';
+    const behaviour = this.behavioursByText.get(text)?.shift()
+      ?? this.behaviourForMarkedText(text)
+      ?? this.tweetBehaviours.shift()
+      ?? { kind: 'created' };
     if (behaviour.kind === 'hang') {
       return;
     }

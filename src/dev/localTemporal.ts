@@ -14,6 +14,8 @@ export interface LocalTemporal {
   uiUrl: string;
   /** SQLite file in which the server keeps its workflows across restarts. */
   dbFilename: string;
+  /** The Temporal CLI binary that runs the server; undefined when the Temporal SDK runs the server. */
+  cliPath?: string;
   /** File that receives the server's output; undefined when the Temporal SDK runs the server. */
   logFile?: string;
   /**
@@ -56,7 +58,7 @@ export async function startLocalTemporal(config: Config, logger: Logger): Promis
       logFile,
       detached: true,
     });
-    return { address: server.address, uiUrl: server.uiUrl!, dbFilename, logFile, exited: server.exited, stop: server.stop };
+    return { address: server.address, uiUrl: server.uiUrl!, dbFilename, cliPath, logFile, exited: server.exited, stop: server.stop };
   }
 
   logger.info('no Temporal CLI found and Go is not installed; downloading the dev server through the Temporal SDK');

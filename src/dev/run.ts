@@ -153,6 +153,7 @@ function printBanner(config: Config, apiUrl: string, temporalAddress: string, lo
     localTemporal
       ? `  Temporal Web UI:  ${localTemporal.uiUrl}  (workflows persist in ${localTemporal.dbFilename})`
       : '  Temporal Web UI:  wherever the server at TEMPORAL_ADDRESS serves it',
+    ...(localTemporal?.cliPath ? [`  Temporal CLI:     ${localTemporal.cliPath}  (for temporal workflow list and other commands)`] : []),
     `  Database:         ${config.databaseUrl ? redactPassword(config.databaseUrl) : `SQLite in ${config.dataDir}`}`,
     '',
     'Create a workspace, a webhook token and an X account with bin/autotweet (see README.md).',

@@ -12,7 +12,7 @@ export async function createWorkspace(input: { name: string; plan: string }): Pr
     problems.push({ field: 'name', message: 'name must not be blank' });
   }
   if (!PLAN_NAMES.includes(input.plan as PlanName)) {
-    problems.push({ field: 'plan', message: `plan must be one of ${PLAN_NAMES.join(', ')}` });
+    problems.push({ field: 'plan', message: `"${input.plan}" is invalid; use one of ${PLAN_NAMES.join(', ')}` });
   }
   if (problems.length > 0) {
     throw new ValidationError(problems);

@@ -128,7 +128,7 @@ test.serial('bad plan exits 1 with message', async (t) => {
 
   t.is(run.code, 1);
   t.is(run.stdout, '');
-  t.regex(run.stderr, /plan: plan must be one of starter, growth, pro, enterprise/);
+  t.regex(run.stderr, /plan: "gold" is invalid; use one of starter, growth, pro, enterprise/);
   t.notRegex(run.stderr, /^\s+at /m, 'no stack trace');
 });
 

@@ -26,9 +26,9 @@ export interface PublishDependencies {
 const REFRESH_MARGIN_MS = 60_000;
 
 /**
- * Creates the publish activity. It sends a post to X at most once: the row moves from `scheduled`
- * to `publishing` before the call, so a retry that finds `publishing` treats the call as possibly sent
- * and marks the post `unknown` instead of sending it again.
+ * Creates the publish activity, which sends a post to X at most once. The row moves from `scheduled`
+ * to `publishing` before the call. A retry that finds `publishing` treats the call as possibly sent,
+ * so it marks the post `unknown` instead of sending it again.
  */
 export function createPublishPost(deps: PublishDependencies) {
   const { logger } = deps;
@@ -43,7 +43,7 @@ export function createPublishPost(deps: PublishDependencies) {
       return settled;
     }
     if (post.status === 'publishing') {
-      // An earlier attempt claimed the post and then died; its call to X may have gone out.
+      // An earlier attempt claimed the post and then died, so its call to X may have gone out.
       return markUnknown(post, 'The worker stopped while publishing; X may or may not have the post.');
     }
 
@@ -120,7 +120,7 @@ export function createPublishPost(deps: PublishDependencies) {
 
   /**
    * Refreshes an account's OAuth 2.0 token while holding its row lock, so concurrent publishes of
-   * one account refresh once: X rotates refresh tokens, and the loser of a race would break the account.
+   * one account refresh once. X rotates refresh tokens, so the loser of a race would break the account.
    */
   async function refreshAccessToken(accountId: string, force: boolean): Promise<string> {
     const isSqlite = deps.sequelize.getDialect() === 'sqlite';
@@ -150,23 +150,26 @@ export function createPublishPost(deps: PublishDependencies) {
     ));
   }
 
-  /** Errors while preparing the client: nothing was sent to X, so transient ones may be retried. */
+  /**
+   * Marks the post failed for a permanent error while preparing the client and rethrows any other.
+   * Nothing was sent to X yet, so the activity may retry transient errors.
+   */
   async function handleClientError(post: ScheduledPost, error: unknown): Promise<PublishOutcome> {
     if (error instanceof MissingAppCredentialsError) {
       return markFailed(post, 'x_app_not_configured', error.message);
     }
     if (error instanceof ApiResponseError && (error.code === 400 || error.code === 401)) {
-      return markFailed(post, 'x_unauthorized', `X refused to refresh the account's token (${xReason(error)}); connect the account again.`);
+      return markFailed(post, 'x_unauthorized', `X rejected the request to refresh the account's token (${xReason(error)}); connect the account again.`);
     }
     throw error;
   }
 
-  /** Errors of the call that creates the post on X. */
+  /** Maps an error of the call that creates the post on X to the post's outcome. */
   async function handleTweetError(post: ScheduledPost, error: unknown): Promise<PublishOutcome> {
     if (error instanceof ApiRequestError || error instanceof ApiPartialResponseError) {
       // Timeout or broken connection: X may have created the post. X has no idempotency key, so
       // sending it again could post twice.
-      return markUnknown(post, `X did not answer (${error.message}); check the account before scheduling this post again.`);
+      return markUnknown(post, `X did not respond (${error.message}); check the account before scheduling this post again.`);
     }
     if (!(error instanceof ApiResponseError)) {
       await ScheduledPost.update({ status: 'unknown' }, { where: { id: post.id, status: 'publishing' } });
@@ -174,11 +177,11 @@ export function createPublishPost(deps: PublishDependencies) {
     }
     const reason = xReason(error);
     if (error.code >= 500) {
-      return markUnknown(post, `X answered ${error.code} (${reason}); it may or may not have created the post.`);
+      return markUnknown(post, `X responded with ${error.code} (${reason}), so it may or may not have created the post.`);
     }
     if (error.code === 429 && !isUsageCapped(error)) {
       const resetMs = rateLimitResetMs(error);
-      // X refused before creating anything, so the post is safe to claim again after the reset.
+      // X rejected the call before creating anything, so the post is safe to claim again after the reset.
       await ScheduledPost.update({ status: 'scheduled' }, { where: { id: post.id, status: 'publishing' } });
       logger.warn({ postId: post.id, retryInMs: resetMs }, 'X rate limit reached; waiting for the reset');
       // The message names the attempt rather than promising a retry, because the workflow
@@ -190,10 +193,10 @@ export function createPublishPost(deps: PublishDependencies) {
       });
     }
     if (error.code === 429) {
-      return markFailed(post, 'x_usage_capped', `X refused the post because the app's usage cap is reached (${reason}).`);
+      return markFailed(post, 'x_usage_capped', `X rejected the post because the app's usage cap is reached (${reason}).`);
     }
     if (error.code === 402) {
-      return markFailed(post, 'x_credits_depleted', `X refused the post because the app has no credits left (${reason}).`);
+      return markFailed(post, 'x_credits_depleted', `X rejected the post because the app has no credits left (${reason}).`);
     }
     if (error.code === 403 && /duplicate/i.test(reason)) {
       return markFailed(post, 'x_duplicate_content', reason);
@@ -204,7 +207,7 @@ export function createPublishPost(deps: PublishDependencies) {
     if (error.code === 403) {
       return markFailed(post, 'x_forbidden', reason);
     }
-    return markFailed(post, 'x_rejected', `X answered ${error.code}: ${reason}`);
+    return markFailed(post, 'x_rejected', `X responded with ${error.code}: ${reason}`);
   }
 
   async function markFailed(post: ScheduledPost, code: string, reason: string): Promise<PublishOutcome> {
@@ -229,7 +232,7 @@ export function createPublishPost(deps: PublishDependencies) {
   return publishPost;
 }
 
-/** The outcome of a post that an earlier attempt already finished, if it did. */
+/** Returns the outcome of a post that an earlier attempt already finished, or undefined if none did. */
 export function outcomeOfSettledPost(post: ScheduledPost): PublishOutcome | undefined {
   if (post.status === 'published' && post.tweetId && post.publishedAt) {
     return { status: 'published', tweetId: post.tweetId, publishedAt: post.publishedAt.toISOString() };
@@ -263,7 +266,10 @@ function isUsageCapped(error: ApiResponseError): boolean {
   return /usage-?cap/i.test(`${data.type ?? ''} ${data.title ?? ''} ${data.detail ?? ''}`);
 }
 
-/** Milliseconds until X's rate-limit window resets, from `x-rate-limit-reset` (epoch seconds). */
+/**
+ * Returns the milliseconds until X's rate-limit window resets, from `x-rate-limit-reset` (epoch seconds).
+ * The result is clamped to 1 s to 20 min, and is 60 s when the header is missing or invalid.
+ */
 function rateLimitResetMs(error: ApiResponseError): number {
   const header = error.headers?.['x-rate-limit-reset'];
   const resetSeconds = error.rateLimit?.reset ?? (typeof header === 'string' ? Number(header) : NaN);

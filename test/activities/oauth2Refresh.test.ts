@@ -113,5 +113,5 @@ test('rejected refresh fails the post', async (t) => {
   t.is(post.status, 'failed');
   t.is(post.failureCode, 'x_unauthorized');
   t.log(`failure reason: ${post.failureReason}`);
-  t.is(post.failureReason, "X refused to refresh the account's token (invalid_request: Value passed for the token was invalid.); connect the account again.");
+  t.is(post.failureReason, "X rejected the request to refresh the account's token (invalid_request: Value passed for the token was invalid.); connect the account again.");
 });

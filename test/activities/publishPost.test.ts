@@ -68,7 +68,7 @@ test('X hanging leaves post unknown after one POST', async (t) => {
   t.is(outcome.status, 'unknown');
   t.is(post.status, 'unknown');
   t.is(post.failureCode, 'x_outcome_unknown');
-  t.regex(post.failureReason ?? '', /^X did not answer/);
+  t.regex(post.failureReason ?? '', /^X did not respond/);
 });
 
 test('connection reset leaves post unknown after one POST', async (t) => {
@@ -78,7 +78,7 @@ test('connection reset leaves post unknown after one POST', async (t) => {
   t.is(outcome.status, 'unknown');
   t.is(post.status, 'unknown');
   t.is(post.failureCode, 'x_outcome_unknown');
-  t.regex(post.failureReason ?? '', /^X did not answer/);
+  t.regex(post.failureReason ?? '', /^X did not respond/);
 });
 
 test('X 500 leaves post unknown after one POST', async (t) => {
@@ -89,7 +89,7 @@ test('X 500 leaves post unknown after one POST', async (t) => {
   t.is(tweets.length, 1);
   t.is(outcome.status, 'unknown');
   t.is(post.status, 'unknown');
-  t.regex(post.failureReason ?? '', /X answered 500/);
+  t.regex(post.failureReason ?? '', /X responded with 500/);
 });
 
 test('rate limit waits for reset, then publishes', async (t) => {
@@ -186,5 +186,5 @@ test('bad request fails with X reason', async (t) => {
   t.is(tweets.length, 1);
   t.is(outcome.status, 'failed');
   t.is(post.failureCode, 'x_rejected');
-  t.regex(post.failureReason ?? '', /X answered 400: Invalid Request: One or more parameters/);
+  t.regex(post.failureReason ?? '', /X responded with 400: Invalid Request: One or more parameters/);
 });

@@ -29,7 +29,7 @@ export async function findWorkspace(workspaceId: string): Promise<Workspace> {
   return workspace;
 }
 
-/** Creates a webhook token; the secret is in the result only, never stored. */
+/** Creates a webhook token. The secret is returned only in the result and never stored. */
 export async function createWebhookToken(input: {
   workspaceId: string;
   name?: string;
@@ -55,7 +55,7 @@ export type XAccountCredentials =
   | { type: 'oauth2'; accessToken: string; refreshToken: string; expiresAt: Date };
 
 /**
- * Connects an X account to a workspace, sealing its user tokens; connecting the same X user
+ * Connects an X account to a workspace and seals its user tokens. Connecting the same X user
  * again replaces its tokens.
  */
 export async function connectXAccount(

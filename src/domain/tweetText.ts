@@ -1,6 +1,6 @@
 import twitterText from 'twitter-text';
 
-/** The most weighted characters X accepts in one post. */
+/** Maximum weighted length of one post, as twitter-text counts it. */
 export const MAX_WEIGHTED_LENGTH = 280;
 
 /**
@@ -43,6 +43,7 @@ export function checkTweetText(input: string): TweetTextResult {
   if (control) {
     return { ok: false, message: `must not contain control characters other than tab, line feed and carriage return; found ${codePointName(control[0])}` };
   }
+
   const text = input.normalize('NFC');
   const visible = text.replace(INVISIBLE, '');
   if (visible === '') {
@@ -51,6 +52,7 @@ export function checkTweetText(input: string): TweetTextResult {
   if (visible.replace(COMBINING_MARKS, '') === '') {
     return { ok: false, message: 'must contain visible characters other than combining marks, which need a letter or symbol to attach to' };
   }
+
   const parsed = twitterText.parseTweet(text);
   if (parsed.weightedLength > MAX_WEIGHTED_LENGTH) {
     return {

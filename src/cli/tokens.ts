@@ -57,9 +57,9 @@ function parseExpiry(expiresIn: string | undefined): Date | null {
   return new Date(Date.now() + ms);
 }
 
-/** What the token commands need from the CLI entry point. */
+/** Services that the CLI entry point provides to the token commands. */
 export interface TokenCommandContext {
-  /** Connects the database once and runs `work`; the entry point closes the connection after. */
+  /** Connects the database once and runs `work`. The entry point closes the connection after. */
   withDatabase<T>(work: () => Promise<T>): Promise<T>;
   print(line: string): void;
 }

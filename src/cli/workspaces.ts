@@ -37,9 +37,9 @@ export function registerWorkspaceCommands(program: Command, context: CliContext)
   return workspaces;
 }
 
-/** What the workspace limit commands need from the CLI entry point. */
+/** Services that the CLI entry point provides to the workspace limit commands. */
 export interface WorkspaceLimitCommandContext {
-  /** Connects the database once and runs `work` with a limiter on it; the entry point closes it after. */
+  /** Connects the database once and runs `work` with a limiter on it. The entry point closes the connection after. */
   withLimiter<T>(work: (limiter: RateLimiter) => Promise<T>): Promise<T>;
   print(line: string): void;
 }
@@ -93,8 +93,8 @@ export function registerWorkspaceLimitCommands(program: Command, context: Worksp
 
 /**
  * Converts an override option to the domain's value: `plan` to null, a whole number to that number.
- * Anything else becomes NaN, which `setWorkspacePlan` rejects, because Number() would read "" as 0
- * and "1e3" as 1000.
+ * Anything else becomes NaN, which `setWorkspacePlan` rejects. The pattern check comes first because
+ * Number() alone would read "" as 0 and "1e3" as 1000.
  */
 function parseOverride(value: string): number | null {
   if (value === 'plan') {

@@ -5,10 +5,10 @@ import { createWebhookToken, findWorkspace } from './admin';
 import { resolveLimits, WorkspaceLimits } from './limits';
 import { hashWebhookToken } from './tokens';
 
-/** How long a rotated token keeps working unless the operator chooses otherwise. */
+/** Default time that a rotated token keeps working, unless the operator sets another grace period. */
 export const DEFAULT_ROTATION_GRACE_MS = 24 * 3_600_000;
 
-/** Refresh a token's last-used time at most this often, so a busy token costs no write per request. */
+/** Minimum age of a token's stored last-used time before a request refreshes it, so a busy token costs no write per request. */
 const LAST_USED_PRECISION_MS = 60_000;
 
 export interface AuthenticatedToken {
@@ -36,14 +36,17 @@ export async function findActiveToken(secret: string, now: Date): Promise<Authen
   return { token, workspace: token.workspace, limits: resolveLimits(token.workspace, token.workspace.planLimits) };
 }
 
-/** Records that a token was used, at most once per minute per token. */
+/**
+ * Stores `now` as the token's last-used time unless the loaded value is at most a minute old.
+ * Concurrent requests that loaded the same old value may each write it.
+ */
 export async function touchToken(token: WebhookToken, now: Date): Promise<void> {
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
     await WebhookToken.update({ lastUsedAt: now }, { where: { id: token.id } });
   }
 }
 
-/** Lists a workspace's tokens, newest first, revoked and expired ones included; secrets are never stored. */
+/** Lists a workspace's tokens, newest first, revoked and expired ones included. Secrets are never stored. */
 export async function listWebhookTokens(workspaceId: string): Promise<WebhookToken[]> {
   await findWorkspace(workspaceId);
   return WebhookToken.findAll({ where: { workspaceId }, order: [['createdAt', 'DESC'], ['id', 'ASC']] });
@@ -55,7 +58,7 @@ export function isTokenActive(token: WebhookToken, now: Date): boolean {
 }
 
 /**
- * Revokes a token; the next request that presents it gets 401. Revoking a revoked token keeps
+ * Revokes a token, so the next request that presents it gets 401. Revoking a revoked token keeps
  * its first revocation time.
  */
 export async function revokeWebhookToken(tokenId: string, now: Date = new Date()): Promise<WebhookToken> {

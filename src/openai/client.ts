@@ -13,16 +13,16 @@ export interface ChatMessage {
 /** The model's response to a structured-output request, not yet parsed or checked. */
 export interface StructuredCompletion {
   content: string | null;
-  /** The model's reason for declining the request; `content` is then null. */
+  /** The model's reason for declining the request, in which case `content` is null. */
   refusal: string | null;
   finishReason: string | null;
 }
 
 /** The part of OpenAI the generation code needs: one chat completion constrained by a JSON schema. */
 export interface StructuredOutputClient {
-  /** How long one call may take before it fails with `generation_timeout`. */
+  /** Maximum time in ms that one call may take before it fails with `generation_timeout`. */
   readonly timeoutMs: number;
-  /** Sends one request; throws an AppError with a `generation_*` code when OpenAI fails. */
+  /** Sends one request. Throws an AppError with a `generation_*` code when OpenAI fails. */
   complete(request: { messages: ChatMessage[]; schemaName: string; schema: Record<string, unknown> }): Promise<StructuredCompletion>;
 }
 

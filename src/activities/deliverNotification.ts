@@ -10,7 +10,7 @@ export type NotificationEventType = 'post.published' | 'post.failed' | 'post.can
 export interface NotifyDependencies {
   secrets: SecretBox;
   logger: Logger;
-  /** Wait before each retry: `[1m, 5m, 30m]` means 4 attempts in all. */
+  /** Delay in ms before each retry, so `[1m, 5m, 30m]` means 4 attempts in all. */
   retryDelaysMs: number[];
   timeoutMs: number;
   allowPrivateUrls: boolean;
@@ -27,8 +27,9 @@ export function notificationMessageId(postId: string, eventType: NotificationEve
 }
 
 /**
- * Creates the notify activity: one signed POST per attempt, each recorded. A failed attempt throws
- * with the next delay from the configured schedule; the last one records the failure and returns.
+ * Creates the notify activity, which sends one signed POST per attempt and records each attempt.
+ * A failed attempt throws with the next delay from the configured schedule. The last attempt
+ * records the failure and returns instead.
  */
 export function createDeliverNotification(deps: NotifyDependencies) {
   return async function deliverNotification(input: {
@@ -117,7 +118,7 @@ export function createDeliverNotification(deps: NotifyDependencies) {
   };
 }
 
-/** The notification body, in the Standard Webhooks `{ type, timestamp, data }` shape. */
+/** Builds the notification body in the Standard Webhooks `{ type, timestamp, data }` shape. */
 function buildEvent(eventType: NotificationEventType, post: ScheduledPost, account: XAccount | null) {
   const failed = post.status === 'failed' || post.status === 'unknown';
   return {

@@ -4,7 +4,10 @@ import https from 'node:https';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 
-/** Where a delivery failed: `blocked` and `invalid_url` are ours to report, the rest are the endpoint's. */
+/**
+ * Kind of delivery failure. `blocked_address` and `invalid_url` are found here before anything is sent,
+ * and the other kinds come from the endpoint or the network.
+ */
 export type DeliveryFailureKind = 'invalid_url' | 'blocked_address' | 'timeout' | 'network' | 'http_status';
 
 export class DeliveryError extends Error {
@@ -44,7 +47,8 @@ export function blockedAddressReason(address: string): string | undefined {
  * POSTs a notification once, without following redirects. The address check runs inside the
  * connection's DNS lookup, so the address that is checked is the address that is connected to
  * (a name cannot resolve to a public address for the check and a private one for the request).
- * Resolves with the status code of a 2xx answer; rejects with a DeliveryError otherwise.
+ * Resolves with the status code and at most 4096 characters of the body of a 2xx response. Rejects with a
+ * DeliveryError otherwise.
  */
 export function sendNotification(options: SendOptions): Promise<{ statusCode: number; responseBody: string }> {
   let url: URL;
@@ -115,20 +119,20 @@ export function sendNotification(options: SendOptions): Promise<{ statusCode: nu
           if (statusCode >= 200 && statusCode < 300) {
             resolve({ statusCode, responseBody });
           } else {
-            reject(new DeliveryError('http_status', `The endpoint answered ${statusCode}.`, statusCode));
+            reject(new DeliveryError('http_status', `The endpoint responded with ${statusCode}.`, statusCode));
           }
         });
         response.on('error', (error) => fail(error));
       },
     );
 
-    // The socket timeout only covers idle time; this bounds the whole exchange.
-    const deadline = setTimeout(() => request.destroy(new DeliveryError('timeout', `No answer within ${options.timeoutMs} ms.`)), options.timeoutMs);
+    // The socket timeout only covers idle time, so this timer bounds the whole exchange.
+    const deadline = setTimeout(() => request.destroy(new DeliveryError('timeout', `No response within ${options.timeoutMs} ms.`)), options.timeoutMs);
     const fail = (error: Error) => {
       clearTimeout(deadline);
       reject(error instanceof DeliveryError ? error : new DeliveryError('network', error.message));
     };
-    request.on('timeout', () => request.destroy(new DeliveryError('timeout', `No answer within ${options.timeoutMs} ms.`)));
+    request.on('timeout', () => request.destroy(new DeliveryError('timeout', `No response within ${options.timeoutMs} ms.`)));
     request.on('error', fail);
     request.end(options.body);
   });

@@ -1,8 +1,9 @@
 import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, Sequelize } from 'sequelize';
 
 /**
- * Where a scheduled post is in its life. `publishing` is set just before the call to X;
- * `unknown` means X never answered that call, so whether the post is on X cannot be known here.
+ * Stage of a scheduled post. `publishing` is set just before the call to X. `unknown` means that
+ * call timed out, lost its connection or got a 5xx, or the worker stopped during it, so whether the
+ * post is on X cannot be known here.
  */
 export const POST_STATUSES = ['scheduled', 'publishing', 'published', 'failed', 'unknown', 'cancelled'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];

@@ -47,8 +47,8 @@ export function blockedAddressReason(address: string): string | undefined {
  * POSTs a notification once, without following redirects. The address check runs inside the
  * connection's DNS lookup, so the address that is checked is the address that is connected to
  * (a name cannot resolve to a public address for the check and a private one for the request).
- * Resolves with the status code and at most 4096 characters of the body of a 2xx response. Rejects with a
- * DeliveryError otherwise.
+ * Resolves with the status code and at most 4096 characters of the body of a 2xx response.
+ * Rejects with a DeliveryError otherwise.
  */
 export function sendNotification(options: SendOptions): Promise<{ statusCode: number; responseBody: string }> {
   let url: URL;

@@ -45,7 +45,10 @@ export class XClientFactory {
     };
   }
 
-  /** A client acting as a user through OAuth 1.0a; needs the app's key and secret from the environment. */
+  /**
+   * Creates a client that acts as a user through OAuth 1.0a. Throws MissingAppCredentialsError
+   * unless X_APP_KEY and X_APP_SECRET are set.
+   */
   forOAuth1(credentials: OAuth1Credentials): TwitterApi {
     if (!this.settings.appKey || !this.settings.appSecret) {
       throw new MissingAppCredentialsError('X_APP_KEY and X_APP_SECRET are required to post with OAuth 1.0a tokens.');
@@ -61,7 +64,7 @@ export class XClientFactory {
     );
   }
 
-  /** A client acting as a user through an OAuth 2.0 access token. */
+  /** Creates a client that acts as a user through an OAuth 2.0 access token. */
   forOAuth2(accessToken: string): TwitterApi {
     return new TwitterApi(accessToken, { httpAgent: this.agent, plugins: [this.plugin] });
   }

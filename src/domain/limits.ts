@@ -45,17 +45,17 @@ export async function loadWorkspaceLimits(
   return { workspace, limits: resolveLimits(workspace, plan) };
 }
 
-/** The rate limiter subject of a workspace's requests. */
+/** Returns the rate limiter subject of a workspace's requests. */
 export function workspaceSubject(workspaceId: string): string {
   return `workspace:${workspaceId}`;
 }
 
-/** The rate limiter subject of requests from one client address that carry no valid token. */
+/** Returns the rate limiter subject of requests from one client address that carry no valid token. */
 export function addressSubject(address: string): string {
   return `address:${address}`;
 }
 
-/** The request windows of a workspace: a per-minute limit and a per-day limit starting 00:00 UTC. */
+/** Returns a workspace's request windows: a per-minute limit and a per-day limit starting 00:00 UTC. */
 export function requestWindows(limits: Pick<WorkspaceLimits, 'requestsPerMinute' | 'requestsPerDay'>): WindowLimit[] {
   return [
     { kind: 'minute', limit: limits.requestsPerMinute },

@@ -28,7 +28,7 @@ function isPending(post: ScheduledPost): boolean {
 /**
  * Brings a `scheduled` or `publishing` post in line with its workflow when the workflow ended
  * without running its own code: terminated, timed out, failed or missing. Other posts are left
- * alone, and so is this one when Temporal does not answer in time (logged). Returns the post,
+ * alone, and so is this one when Temporal does not respond in time (logged). Returns the post,
  * updated in place.
  */
 export async function reconcilePost(temporal: Client, post: ScheduledPost, logger: Logger): Promise<ScheduledPost> {

@@ -9,7 +9,7 @@ import { postWorkflowId } from '../workflows/ids';
 import { loadWorkspaceLimits } from './limits';
 import { countPendingPosts } from './usage';
 
-/** Seconds a caller at the pending-post limit is told to wait; a place frees only when a post finishes. */
+/** Retry-After in seconds for a caller at the pending-post limit. A slot frees only when a post finishes. */
 const PENDING_LIMIT_RETRY_AFTER_SECONDS = 60;
 
 /**

@@ -56,7 +56,7 @@ export class ServiceUnavailableError extends AppError {
   }
 }
 
-/** A 429 whose code names the limit that was reached and whose `Retry-After` says when to come back. */
+/** A 429 error whose code names the limit that was reached and whose `Retry-After` header gives the wait in seconds. */
 export class TooManyRequestsError extends AppError {
   constructor(code: string, message: string, retryAfterSeconds: number, details?: unknown) {
     super(429, code, message, details, { 'Retry-After': String(retryAfterSeconds) });

@@ -55,8 +55,9 @@ export function connectDatabase(options: { databaseUrl?: string; dataDir: string
       storage: path.join(options.dataDir, 'autotweet.sqlite'),
       // SQLite allows one writer at a time. An IMMEDIATE transaction takes the write lock at BEGIN,
       // so two processes never deadlock upgrading their locks. A statement that meets another
-      // writer fails with SQLITE_BUSY and is retried here, in JavaScript: a busy timeout would park
-      // libuv threads, and a few parked threads starve the transaction that holds the lock.
+      // writer fails with SQLITE_BUSY and is retried here in JavaScript, up to 30 times, because a
+      // busy timeout would park libuv threads, and a few parked threads starve the transaction that
+      // holds the lock.
       transactionType: Transaction.TYPES.IMMEDIATE,
       retry: { max: 30, match: [/SQLITE_BUSY/] },
     });

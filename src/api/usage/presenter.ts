@@ -1,7 +1,7 @@
 import type { WindowUsage } from '../../domain/rateLimiter';
 import type { WorkspaceUsage } from '../../domain/usage';
 
-/** The JSON shape of a workspace's usage; the only path from usage figures to API output. */
+/** Converts a workspace's usage to its JSON shape. This is the only path from usage figures to API output. */
 export function presentUsage(usage: WorkspaceUsage) {
   return {
     plan: usage.limits.plan,

@@ -11,8 +11,8 @@ const CLIENT_ERROR_CODES: Record<number, string> = {
 
 /**
  * Renders every error as `{ error: { code, message, details? } }`. AppErrors and client errors raised
- * by the body parser keep their status; anything else is logged with its stack and answered with a
- * generic 500 that leaks nothing.
+ * by the body parser keep their status. Any other error is logged with its stack, and the response is
+ * a generic 500 that leaks nothing.
  */
 export function errorHandler(logger: Logger) {
   return async function handleErrors(ctx: Context, next: Next): Promise<void> {

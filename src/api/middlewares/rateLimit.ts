@@ -9,8 +9,8 @@ const LIMIT_NAMES = { minute: 'a minute', day: 'a day (the day starts at 00:00 U
 
 /**
  * Counts the request against its workspace's per-minute and per-day limits, shared by every API
- * process through the database, and answers 429 `rate_limit_minute` or `rate_limit_day` when one
- * is used up. Runs after `authenticate`; every response carries the `RateLimit-*` headers.
+ * process through the database, and responds with 429 `rate_limit_minute` or `rate_limit_day` when
+ * one is used up. Runs after `authenticate`. Every response carries the `RateLimit-*` headers.
  */
 export function rateLimit(limiter: RateLimiter) {
   return async function limitWorkspaceRequests(ctx: Context & { state: AuthState }, next: Next): Promise<void> {

@@ -9,7 +9,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** The server the suite uses; each test file gets a database of its own on it. */
+/** Returns the URL of the database server that the suite uses. Each test file gets its own database on it. */
 export function testServerUrl(): string {
   return process.env.TEST_DATABASE_URL || 'mysql://root@127.0.0.1:3306/test';
 }

@@ -22,12 +22,13 @@ export type TweetBehaviour =
   | { kind: 'reset' };
 
 /**
- * A local stand-in for the X API v2 that speaks its wire format: `POST /2/tweets` answers 201
- * `{ data: { id, text } }` unless told otherwise, and `POST /2/oauth2/token` rotates token pairs.
+ * A local stand-in for the X API v2 that speaks its wire format. `POST /2/tweets` responds with 201
+ * `{ data: { id, text } }` unless a queued behaviour says otherwise, and `POST /2/oauth2/token`
+ * rotates token pairs.
  */
 export class FakeX {
   readonly requests: RecordedRequest[] = [];
-  /** Answers for the next tweet calls, in order; once used up, tweets are created. */
+  /** Responses for the next tweet calls, in order. Once they are used up, tweets are created. */
   readonly tweetBehaviours: TweetBehaviour[] = [];
   /** Responses for tweets with a given text, in order, used before `tweetBehaviours`. */
   private readonly behavioursByText = new Map<string, TweetBehaviour[]>();
@@ -39,7 +40,7 @@ export class FakeX {
   private nextId = 1_800_000_000_000_000_000n;
   baseUrl = '';
 
-  /** Listens on `port` of 127.0.0.1; 0, the default, picks a free one. */
+  /** Listens on `port` of 127.0.0.1. The default, 0, picks a free port. */
   async start(port = 0): Promise<void> {
     this.server = http.createServer((req, res) => this.handle(req, res));
     await new Promise<void>((resolve, reject) => {
@@ -54,7 +55,7 @@ export class FakeX {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
-  /** Queues answers for the tweet calls carrying `text`, so tests running at once do not share a queue. */
+  /** Queues responses for the tweet calls carrying `text`, so tests running at once do not share a queue. */
   respondToText(text: string, ...behaviours: TweetBehaviour[]): void {
     this.behavioursByText.set(text, [...(this.behavioursByText.get(text) ?? []), ...behaviours]);
   }

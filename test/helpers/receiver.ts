@@ -10,7 +10,7 @@ export interface ReceivedNotification {
 
 /**
  * Response of the receiver to one request: a status (with optional headers, such as a `location` for a
- * redirect), `hang` to read the request and never answer, or `stall-body` to send a 200 status line
+ * redirect), `hang` to read the request and never respond, or `stall-body` to send a 200 status line
  * and part of the body, then nothing more.
  */
 export type ReceiverResponse = number | { status: number; headers?: Record<string, string> } | 'hang' | 'stall-body';

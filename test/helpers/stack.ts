@@ -21,8 +21,8 @@ let isTemporalLoggerInstalled = false;
 let bundlePromise: Promise<WorkerOptions['workflowBundle']> | undefined;
 
 /**
- * The workflow bundle: the one the test runner built for the whole suite (WORKFLOW_BUNDLE_PATH),
- * else built once for this test file.
+ * Returns the workflow bundle that the test runner built for the whole suite (WORKFLOW_BUNDLE_PATH),
+ * or else bundles the workflows once for this test file.
  */
 export function workflowBundle(): Promise<WorkerOptions['workflowBundle']> {
   if (process.env.WORKFLOW_BUNDLE_PATH) {

@@ -23,7 +23,7 @@ export type TweetBehaviour =
 
 /**
  * A local stand-in for the X API v2 that speaks its wire format. `POST /2/tweets` responds with 201
- * `{ data: { id, text } }` unless a queued behaviour says otherwise, and `POST /2/oauth2/token`
+ * `{ data: { id, text } }` unless a queued behaviour sets another response, and `POST /2/oauth2/token`
  * rotates token pairs.
  */
 export class FakeX {

@@ -9,9 +9,9 @@ export interface ReceivedNotification {
 }
 
 /**
- * Response of the receiver to one request: a status (with optional headers, such as a `location` for a
- * redirect), `hang` to read the request and never respond, or `stall-body` to send a 200 status line
- * and part of the body, then nothing more.
+ * Response of the receiver to one request. It is a status (with optional headers, such as a `location`
+ * for a redirect), `hang` to read the request and never respond, or `stall-body`. `stall-body` sends a
+ * 200 status line and part of the body, then nothing more.
  */
 export type ReceiverResponse = number | { status: number; headers?: Record<string, string> } | 'hang' | 'stall-body';
 

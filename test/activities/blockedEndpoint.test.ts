@@ -14,7 +14,7 @@ test.after.always(async (t) => {
 });
 
 for (const host of ['127.0.0.1', 'localhost']) {
-  test(`endpoint at ${host} is refused and recorded`, async (t) => {
+  test(`endpoint at ${host} is rejected and recorded`, async (t) => {
     const { stack } = t.context;
     const receiver = new NotificationReceiver();
     await receiver.start();

@@ -187,7 +187,7 @@ test('known path with another method gets 405', async (t) => {
   }
 });
 
-test('method no route knows gets 501', async (t) => {
+test('method no route handles gets 501', async (t) => {
   const response = await t.context.stack.request('PURGE', PATH, { token: t.context.tenant.token });
 
   assertErrorBody(t, response, 501, 'not_implemented');

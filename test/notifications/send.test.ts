@@ -79,7 +79,7 @@ test('blockedAddressReason rejects a hostname', (t) => {
   t.is(blockedAddressReason('example.com'), 'example.com is not an IP address');
 });
 
-test('loopback IPv4 literal refused before connecting', async (t) => {
+test('loopback IPv4 literal rejected before connecting', async (t) => {
   const receiver = await startReceiver(t);
 
   await assertBlocked(t, sendWithoutSockets(`http://127.0.0.1:${receiver.port}/hook`));
@@ -89,7 +89,7 @@ test('loopback IPv4 literal refused before connecting', async (t) => {
   t.is(receiver.connections, 0);
 });
 
-test('loopback IPv6 literal refused before connecting', async (t) => {
+test('loopback IPv6 literal rejected before connecting', async (t) => {
   const receiver = await startReceiver(t, [], '::1');
 
   await assertBlocked(t, sendWithoutSockets(`http://[::1]:${receiver.port}/hook`));
@@ -97,7 +97,7 @@ test('loopback IPv6 literal refused before connecting', async (t) => {
   t.is(receiver.connections, 0);
 });
 
-test('IPv4-mapped IPv6 literal refused before connecting', async (t) => {
+test('IPv4-mapped IPv6 literal rejected before connecting', async (t) => {
   const receiver = await startReceiver(t);
 
   const error = await assertBlocked(t, sendWithoutSockets(`http://[::ffff:127.0.0.1]:${receiver.port}/hook`));
@@ -116,7 +116,7 @@ test('metadata and private literals refused before connecting', async (t) => {
   }
 });
 
-test('localhost refused after lookup, before connecting', async (t) => {
+test('localhost rejected after lookup, before connecting', async (t) => {
   const receiver = await startReceiver(t);
 
   const error = await assertBlocked(t, sendNotification(options(`http://localhost:${receiver.port}/hook`)));
@@ -165,7 +165,7 @@ test('error status is a failure with its code', async (t) => {
   t.is(error?.statusCode, 410);
 });
 
-test('receiver that never answers times out', async (t) => {
+test('receiver that never responds times out', async (t) => {
   const receiver = await startReceiver(t, ['hang']);
   const started = Date.now();
 

@@ -1,9 +1,9 @@
 import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, Sequelize } from 'sequelize';
 
 /**
- * Stage of a scheduled post. `publishing` is set just before the call to X. `unknown` means that
- * call timed out, lost its connection or got a 5xx, or the worker stopped during it, so whether the
- * post is on X cannot be known here.
+ * Stage of a scheduled post. `publishing` is set just before the call to X. `unknown` means the
+ * outcome of that call is not known, for example because it timed out or got a 5xx, or because the
+ * worker stopped during it. Whether the post is on X cannot be known here.
  */
 export const POST_STATUSES = ['scheduled', 'publishing', 'published', 'failed', 'unknown', 'cancelled'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];

@@ -172,8 +172,10 @@ export function createPublishPost(deps: PublishDependencies) {
       return markUnknown(post, `X did not respond (${error.message}); check the account before scheduling this post again.`);
     }
     if (!(error instanceof ApiResponseError)) {
-      await ScheduledPost.update({ status: 'unknown' }, { where: { id: post.id, status: 'publishing' } });
-      throw error;
+      // Something failed after the post was handed to X (an answer in an unexpected shape, the
+      // database write of the result), so X may have the post and it must not be sent again.
+      logger.error({ err: error, postId: post.id, workspaceId: post.workspaceId }, 'unexpected error after sending the post to X');
+      return markUnknown(post, `Publishing stopped with an unexpected error after the post was sent to X (${(error as Error).message}); check the account before scheduling it again.`);
     }
     const reason = xReason(error);
     if (error.code >= 500) {

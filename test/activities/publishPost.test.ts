@@ -188,3 +188,14 @@ test('bad request fails with X reason', async (t) => {
   t.is(post.failureCode, 'x_rejected');
   t.regex(post.failureReason ?? '', /X responded with 400: Invalid Request: One or more parameters/);
 });
+
+test('success in an unexpected shape leaves post unknown', async (t) => {
+  // X says 201 but sends no post ID: the post may be on X, and nothing tells us which one.
+  const { outcome, post, tweets } = await publishWith(t, 'Created without an ID', [{ kind: 'error', status: 201, body: {} }]);
+
+  t.is(tweets.length, 1);
+  t.is(outcome.status, 'unknown');
+  t.is(post.status, 'unknown');
+  t.is(post.failureCode, 'x_outcome_unknown');
+  t.regex(post.failureReason ?? '', /unexpected error/);
+});

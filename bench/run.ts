@@ -34,7 +34,7 @@ async function main(): Promise<void> {
         const response = await fetch(app.url, { headers });
         await response.arrayBuffer();
         if (response.status !== 200) {
-          throw new Error(`bench request answered ${response.status}`);
+          throw new Error(`bench request failed with status ${response.status}`);
         }
       };
       await measure('warm-up', WARMUP, send);

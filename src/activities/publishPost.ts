@@ -172,8 +172,8 @@ export function createPublishPost(deps: PublishDependencies) {
       return markUnknown(post, `X did not respond (${error.message}); check the account before scheduling this post again.`);
     }
     if (!(error instanceof ApiResponseError)) {
-      // Something failed after the post was handed to X (an answer in an unexpected shape, the
-      // database write of the result), so X may have the post and it must not be sent again.
+      // Something failed after the post was handed to X, such as a response in an unexpected shape
+      // or the database write of the result. X may have the post, so it must not be sent again.
       logger.error({ err: error, postId: post.id, workspaceId: post.workspaceId }, 'unexpected error after sending the post to X');
       return markUnknown(post, `Publishing stopped with an unexpected error after the post was sent to X (${(error as Error).message}); check the account before scheduling it again.`);
     }

@@ -190,7 +190,7 @@ test('bad request fails with X reason', async (t) => {
 });
 
 test('success in an unexpected shape leaves post unknown', async (t) => {
-  // X says 201 but sends no post ID: the post may be on X, and nothing tells us which one.
+  // X responds 201 without a post ID. The post may be on X, and nothing identifies it.
   const { outcome, post, tweets } = await publishWith(t, 'Created without an ID', [{ kind: 'error', status: 201, body: {} }]);
 
   t.is(tweets.length, 1);
